@@ -1,0 +1,63 @@
+"""Atomic file writes: a temporary file in the same folder, flushed, then renamed.
+
+A reader (or a process killed mid-write) sees either the old file or the new
+one, never a truncated mix.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import OutputError
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside *path*; on success rename it over *path*.
+
+    For writers that insist on a file name (polib's ``save_as_mofile``).
+    """
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write here ({exc.strerror}); check the folder's permissions.") from exc
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as handle:
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp_path, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write here ({exc.strerror}); check the folder's permissions and free space.") from exc
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> bool:
+    """Write *data* to *path* atomically; return False (and touch nothing) when unchanged."""
+    target = Path(path)
+    try:
+        if target.is_file() and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return True
+
+
+def write_text(path: str | os.PathLike, text: str) -> bool:
+    """Write UTF-8 *text* atomically; return False when the file already holds it."""
+    return write_bytes(path, text.encode("utf-8"))

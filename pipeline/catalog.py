@@ -1,0 +1,230 @@
+"""PO catalogues: read, write, create and merge, all through polib.
+
+Merging follows msgmerge: unchanged sentences keep their translation; a
+changed sentence gets the closest vanished translation as `fuzzy`, with the
+old sentence as `#| msgid`; vanished entries become obsolete (`#~`) and come
+back, translation and all, when their sentence returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+
+from .atomic import atomic_path
+from .errors import CatalogueError
+from .languages import Language
+
+WRAP_WIDTH = 79
+MT_MARK = "machine translation: "  # starts the translator comment of every MT suggestion
+TM_MARK = "translation memory: "
+HAND_HEADER = "Translated by hand by the newsroom's translators."
+
+
+@dataclass
+class MergeReport:
+    """What one merge did to a catalogue."""
+
+    kept: int = 0
+    fuzzy_matched: int = 0
+    new: int = 0
+    revived: int = 0
+    obsoleted: int = 0
+    purged: int = 0
+
+
+def catalogue_path(locale_dir: Path, language: str, domain: str) -> Path:
+    """Where the catalogue of *domain* in *language* lives."""
+    return locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POFile:
+    """Parse a PO/POT file with polib, or raise CatalogueError naming file and line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: no such catalogue; run `pipeline update` to create it.") from None
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read ({exc.strerror}).") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path}: not valid UTF-8 (byte offset {exc.start}); re-save it as UTF-8.") from None
+    if not text.strip():
+        raise CatalogueError(f"{path}: the catalogue is empty; delete it and run `pipeline update` to recreate it.")
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        raise CatalogueError(f"{path}: malformed catalogue ({_polib_message(exc)}); fix it in a PO editor or restore it from version control.") from None
+    po.fpath = str(path)
+    if language is not None:
+        _check_header(po, path, language)
+    return po
+
+
+def format_catalogue(po: polib.POFile) -> str:
+    """The catalogue as text, exactly as it would be written."""
+    po.wrapwidth = WRAP_WIDTH
+    return str(po)
+
+
+def write_catalogue(po: polib.POFile, path: Path) -> bool:
+    """Write *po* atomically at *path*; return False when the file already holds it."""
+    text = format_catalogue(po)
+    path = Path(path)
+    try:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+    return True
+
+
+def new_catalogue(pot: polib.POFile, language: Language) -> polib.POFile:
+    """An empty catalogue for *language* from a template, headers from Babel."""
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    po.header = f"{language.english_name} translation of the newsroom articles."
+    po.metadata = dict(pot.metadata)
+    po.metadata.update(
+        {
+            "PO-Revision-Date": _now(),
+            "Last-Translator": "Newsroom pipeline <newsroom@localhost>",
+            "Language-Team": f"{language.english_name} <newsroom-{language.code}@localhost>",
+            "Language": language.code,
+            "Plural-Forms": language.plural_forms,
+            "Content-Type": "text/plain; charset=UTF-8",
+        }
+    )
+    return po
+
+
+def is_machine(entry: polib.POEntry) -> bool:
+    """True when the entry's translation is an unreviewed machine suggestion."""
+    return entry.fuzzy and any(line.startswith(MT_MARK) for line in entry.tcomment.splitlines())
+
+
+def is_human(entry: polib.POEntry) -> bool:
+    """True when a person wrote or reviewed the translation (never to be overwritten)."""
+    return bool(entry.msgstr) and not is_machine(entry)
+
+
+def merge(
+    pot: polib.POFile,
+    po: polib.POFile | None,
+    language: Language,
+    *,
+    fuzzy_threshold: float = 60.0,
+    purge_obsolete: bool = False,
+) -> tuple[polib.POFile, MergeReport]:
+    """Merge a template into a catalogue like msgmerge, never losing a translation."""
+    report = MergeReport()
+    result = new_catalogue(pot, language)
+    if po is not None:
+        result.header = po.header
+        result.metadata = dict(po.metadata)
+        for key in ("POT-Creation-Date", "Project-Id-Version"):
+            if key in pot.metadata:
+                result.metadata[key] = pot.metadata[key]
+        result.metadata.update({"Language": language.code, "Plural-Forms": language.plural_forms})
+    old = {(e.msgctxt, e.msgid): e for e in (po or []) if e.msgid}
+    wanted = {(e.msgctxt, e.msgid) for e in pot}
+    vanished = [e for key, e in old.items() if key not in wanted and e.msgstr]
+    matcher = _Matcher(vanished, threshold=fuzzy_threshold)
+
+    for template in pot:
+        entry = polib.POEntry(
+            msgid=template.msgid,
+            msgctxt=template.msgctxt,
+            msgstr="",
+            occurrences=list(template.occurrences),
+            comment=template.comment,
+        )
+        previous = old.get((template.msgctxt, template.msgid))
+        if previous is not None:
+            entry.msgstr = previous.msgstr
+            entry.tcomment = previous.tcomment
+            entry.flags = list(previous.flags)
+            entry.previous_msgid = previous.previous_msgid
+            if previous.obsolete:
+                report.revived += 1
+            else:
+                report.kept += 1
+        else:
+            match = matcher.best(template.msgid)
+            if match is not None:
+                entry.msgstr = match.msgstr
+                entry.tcomment = match.tcomment
+                entry.flags = [f for f in match.flags if f != "fuzzy"] + ["fuzzy"]
+                entry.previous_msgid = match.msgid
+                report.fuzzy_matched += 1
+            else:
+                report.new += 1
+        result.append(entry)
+
+    for key, previous in old.items():
+        if key in wanted or not (previous.msgstr or previous.tcomment):
+            continue
+        if purge_obsolete:
+            report.purged += 1
+            continue
+        entry = polib.POEntry(
+            msgid=previous.msgid,
+            msgctxt=previous.msgctxt,
+            msgstr=previous.msgstr,
+            tcomment=previous.tcomment,
+            flags=list(previous.flags),
+            obsolete=True,
+        )
+        if not previous.obsolete:
+            report.obsoleted += 1
+        result.append(entry)
+    return result, report
+
+
+class _Matcher:
+    """Finds the most similar vanished sentence for a new one (RapidFuzz)."""
+
+    def __init__(self, entries: list[polib.POEntry], *, threshold: float):
+        self.entries = entries
+        self.choices = [e.msgid for e in entries]
+        self.threshold = threshold
+
+    def best(self, msgid: str) -> polib.POEntry | None:
+        if not self.choices:
+            return None
+        from rapidfuzz import fuzz, process
+
+        found = process.extractOne(msgid, self.choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
+        return self.entries[found[2]] if found else None
+
+
+def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
+    declared = po.metadata.get("Language", "").replace("-", "_")
+    if declared and declared != language.code:
+        raise CatalogueError(
+            f"{path}: header says Language: {declared} but the file is under {language.code}/; fix the header or move the file."
+        )
+    plural = po.metadata.get("Plural-Forms")
+    if plural and _normalise_plural(plural) != _normalise_plural(language.plural_forms):
+        raise CatalogueError(
+            f"{path}: Plural-Forms {plural!r} disagrees with Babel's {language.plural_forms!r} for {language.code}; fix the header."
+        )
+
+
+def _normalise_plural(value: str) -> str:
+    return "".join(value.split()).rstrip(";")
+
+
+def _polib_message(exc: Exception) -> str:
+    message = str(exc)
+    return message[0].lower() + message[1:] if message else type(exc).__name__
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")

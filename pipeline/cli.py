@@ -1,0 +1,264 @@
+"""The `pipeline` command: one verb per stage, each a few lines over the library.
+
+Only this module prints or exits. Exit codes: 0 ok, 1 a check failed,
+2 bad input or usage (one clear line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import workflow
+from .errors import PipelineError
+from .languages import parse_languages
+from .settings import Settings, load_settings
+
+app = typer.Typer(
+    help="Offline translation and localisation of newsroom articles: "
+    "article → POT → PO per language → machine suggestions → .mo → localised bundle.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, markup=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+
+LangOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--lang", "-l", help="Target language code, or a comma-separated list (repeatable). Default: [tool.pipeline] languages."),
+]
+LocaleOption = Annotated[Optional[Path], typer.Option("--locale-dir", help="Catalogue folder. Default: [tool.pipeline] locale_dir.")]
+SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="Source article(s). Default: [tool.pipeline] sources.", show_default=False)]
+FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+
+
+def reports_errors(command):
+    """Turn library errors into one line on stderr and their exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PipelineError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; files already written are complete.")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _settings(*, lang=None, locale_dir=None, **overrides) -> Settings:
+    settings = load_settings()
+    return settings.with_overrides(languages=parse_languages(lang), locale_dir=locale_dir, **overrides)
+
+
+def _sources(settings: Settings, sources: list[str] | None) -> tuple[str, ...]:
+    return tuple(sources) if sources else settings.sources
+
+
+@app.command()
+@reports_errors
+def extract(sources: SourcesArgument = None, locale_dir: LocaleOption = None) -> None:
+    """Extract each source article's sentences into locale/<domain>.pot."""
+    settings = _settings(locale_dir=locale_dir)
+    for result in workflow.extract(settings, _sources(settings, sources)):
+        state = "written" if result.changed else "unchanged"
+        out.print(f"{_show(result.path)}: {result.entries} entries ({state})")
+
+
+@app.command()
+@reports_errors
+def update(
+    domains: Annotated[Optional[list[str]], typer.Argument(help="Domains (POT names) to merge. Default: every POT under the locale folder.", show_default=False)] = None,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    purge_obsolete: Annotated[bool, typer.Option(help="Drop obsolete (#~) entries instead of keeping them.")] = False,
+) -> None:
+    """Create or merge locale/<lang>/LC_MESSAGES/<domain>.po from the templates, keeping every translation."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    _print_updates(workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete))
+
+
+@app.command()
+@reports_errors
+def translate(
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    engine: Annotated[Optional[str], typer.Option(help="Translation engine. Default: [tool.pipeline] engine.")] = None,
+    refresh_mt: Annotated[bool, typer.Option(help="Also redo entries whose only translation is an earlier machine suggestion (never a human one).")] = False,
+) -> None:
+    """Fill untranslated entries with machine suggestions, marked fuzzy with their origin."""
+    settings = _settings(lang=lang, locale_dir=locale_dir, engine=engine)
+    failed = _translate(settings, refresh_mt=refresh_mt)
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("compile")
+@reports_errors
+def compile_(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
+    """Compile each catalogue into a .mo beside it (fuzzy entries left out, as msgfmt does)."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    for path, changed in workflow.compile_all(settings, languages=settings.languages):
+        out.print(f"{_show(path)}: {'written' if changed else 'unchanged'}")
+
+
+@app.command()
+@reports_errors
+def bundle(
+    sources: SourcesArgument = None,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+    use_fuzzy: Annotated[bool, typer.Option(help="Use fuzzy (unreviewed) translations too.")] = False,
+) -> None:
+    """Rebuild each article in each language under dist/<domain>/<lang>/, plus manifest.json."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    _print_bundles(workflow.bundle(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None))
+
+
+@app.command()
+@reports_errors
+def run(
+    sources: SourcesArgument = None,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    engine: Annotated[Optional[str], typer.Option(help="Engine for missing translations. Default: [tool.pipeline] engine.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+    use_fuzzy: Annotated[bool, typer.Option(help="Bundle fuzzy (unreviewed) translations too.")] = False,
+) -> None:
+    """Extract, update, translate what is missing, compile and bundle: the whole job."""
+    settings = _settings(lang=lang, locale_dir=locale_dir, engine=engine)
+    sources = _sources(settings, sources)
+    extracted = workflow.extract(settings, sources)
+    domains = [result.domain for result in extracted]
+    _print_updates(workflow.update(settings, languages=settings.languages, domains=domains))
+    failed = _translate(settings, domains=domains)
+    workflow.compile_all(settings, languages=settings.languages, domains=domains)
+    _print_bundles(workflow.bundle(settings, sources, languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None))
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+@reports_errors
+def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: FormatOption = "table") -> None:
+    """Per language and domain: entries and words translated, fuzzy, untranslated, obsolete."""
+    from .status import catalogue_stats
+    from .catalog import catalogue_path, read_catalogue
+    from .languages import language
+
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    rows = []
+    for code in settings.languages:
+        for domain in workflow.known_domains(settings):
+            path = catalogue_path(settings.locale_path, code, domain)
+            if path.exists():
+                rows.append(catalogue_stats(read_catalogue(path, language=language(code)), language=code, domain=domain))
+    if format == "json":
+        out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
+        return
+    table = Table(title="Catalogue status (entries / words)")
+    for column in ("language", "domain", "translated", "fuzzy (MT)", "fuzzy (human)", "untranslated", "obsolete", "complete"):
+        table.add_column(column, justify="left" if column in ("language", "domain") else "right")
+    for row in rows:
+        cells = [f"{c.entries} / {c.words}" for c in (row.translated, row.fuzzy_machine, row.fuzzy_human, row.untranslated, row.obsolete)]
+        table.add_row(row.language, row.domain, *cells, f"{row.completeness:.1f}%")
+    out.print(table)
+
+
+@app.command()
+@reports_errors
+def roundtrip(sources: SourcesArgument = None) -> None:
+    """Identity check: extract, set every msgstr to its msgid in memory, rebuild, compare bytes."""
+    settings = _settings()
+    failed = False
+    for result in workflow.roundtrip(settings, _sources(settings, sources)):
+        if result.identical:
+            out.print(f"{result.source}: identical ({result.size} bytes)")
+        else:
+            failed = True
+            err.print(f"{result.source}: rebuilt text differs from the source at byte {result.first_difference}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_mt: bool = False) -> list[str]:
+    """Run every pending translation job; return the languages that failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .engines import get_engine
+
+    jobs = workflow.translation_jobs(settings, languages=settings.languages, domains=domains, refresh_mt=refresh_mt)
+    engine = None
+    failed = []
+    for job in jobs:
+        if not job.pending:
+            continue
+        try:
+            engine = engine or get_engine(settings.engine)
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=False,
+            ) as progress:
+                task = progress.add_task(f"{settings.engine} {settings.source_language}→{job.language}", total=job.pending, rate="")
+
+                def advance(count: int, task=task) -> None:
+                    progress.advance(task, count)
+                    speed = progress.tasks[task].speed
+                    progress.update(task, rate=f"{speed:.1f} sentences/s" if speed else "")
+
+                result = job.run(engine, advance)
+            job.save()
+        except PipelineError as exc:
+            err.print(f"error: {exc}")
+            failed.append(job.language)
+            continue
+        flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
+        out.print(f"{job.language}: {result.entries} entries filled by {settings.engine} (fuzzy){flagged}")
+    return failed
+
+
+def _show(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _print_updates(results) -> None:
+    for result in results:
+        r = result.report
+        state = "written" if result.changed else "unchanged"
+        out.print(
+            f"{_show(result.path)}: {r.kept + r.revived} kept, {r.fuzzy_matched} fuzzy, {r.new} new, {r.obsoleted} obsoleted ({state})"
+        )
+
+
+def _print_bundles(results) -> None:
+    for result in results:
+        if result.bundled:
+            fallback = f", {len(result.fallback)} sentences fall back to the source" if result.fallback else ""
+            out.print(f"{result.domain} [{result.language}]: bundled, {result.completeness:.1f}% translated{fallback}")
+        else:
+            out.print(f"{result.domain} [{result.language}]: not bundled, {result.completeness:.1f}% translated is below the threshold")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,86 @@
+"""Fill the untranslated entries of catalogues with an engine's suggestions.
+
+Every suggestion is written `fuzzy` with a translator comment naming its
+origin, so gettext ignores it until a translator reviews it, and a human
+translation is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import polib
+
+from .catalog import MT_MARK, is_machine
+from .engines import Engine
+from .protect import mask, unmask
+
+REVIEW_MARK = "needs review: "
+
+
+@dataclass
+class TranslateResult:
+    """What one language's machine translation did."""
+
+    language: str
+    sentences: int = 0  # distinct sentences sent to the engine
+    entries: int = 0  # catalogue entries filled
+    flagged: list[str] = field(default_factory=list)  # msgids whose protected spans were lost
+
+
+def pending_entries(po: polib.POFile, *, refresh_mt: bool = False) -> list[polib.POEntry]:
+    """Entries that need a machine suggestion: untranslated, or (on request) earlier MT."""
+    pending = []
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        if not entry.msgstr or (refresh_mt and is_machine(entry)):
+            pending.append(entry)
+    return pending
+
+
+def fill_catalogues(
+    catalogues: list[polib.POFile],
+    engine: Engine,
+    *,
+    source: str,
+    target: str,
+    refresh_mt: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> TranslateResult:
+    """Translate what is missing in all *catalogues* of one language, in one batch.
+
+    Sentences are de-duplicated across catalogues; verbatim spans are masked
+    on the way in and restored on the way out.
+    """
+    result = TranslateResult(language=target)
+    by_msgid: dict[str, list[polib.POEntry]] = {}
+    for po in catalogues:
+        for entry in pending_entries(po, refresh_mt=refresh_mt):
+            by_msgid.setdefault(entry.msgid, []).append(entry)
+    if not by_msgid:
+        return result
+    msgids = list(by_msgid)
+    masked = [mask(msgid) for msgid in msgids]
+    outputs = engine.translate_batch([text for text, _ in masked], source=source, target=target, progress=progress)
+    origin = MT_MARK + engine.provenance(source, target)
+    for msgid, (_, originals), output in zip(msgids, masked, outputs):
+        text, lost = unmask(output, originals)
+        notes = [origin]
+        if lost:
+            result.flagged.append(msgid)
+            notes.append(REVIEW_MARK + "the engine dropped " + ", ".join(lost) + "; restore them")
+        for entry in by_msgid[msgid]:
+            entry.msgstr = text
+            if "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            kept = [
+                line
+                for line in entry.tcomment.splitlines()
+                if not line.startswith((MT_MARK, REVIEW_MARK))
+            ]
+            entry.tcomment = "\n".join(notes + kept)
+            result.entries += 1
+    result.sentences = len(msgids)
+    return result

@@ -1,0 +1,259 @@
+"""The stages wired together over a project's files.
+
+Each function here is one CLI verb's work: it finds the files the settings
+name, runs the stage functions on plain data, and writes the results
+atomically. Nothing here prints; results come back as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import polib
+
+from . import article as article_mod
+from .article import Article
+from .bundle import BundleResult, bundle_language, write_manifest
+from .catalog import MergeReport, catalogue_path, merge, read_catalogue, write_catalogue
+from .compile import compile_catalogue, mo_path
+from .engines import Engine
+from .errors import CatalogueError, SourceError
+from .extract import build_template, write_template
+from .languages import language
+from .settings import Settings
+from .translate import TranslateResult, fill_catalogues, pending_entries
+
+
+@dataclass
+class ExtractResult:
+    domain: str
+    path: Path
+    entries: int
+    changed: bool
+
+
+@dataclass
+class UpdateResult:
+    language: str
+    domain: str
+    path: Path
+    report: MergeReport
+    changed: bool
+
+
+@dataclass
+class RoundtripResult:
+    source: str
+    identical: bool
+    size: int
+    first_difference: int | None = None
+
+
+@dataclass
+class TranslationJob:
+    """The pending work of one language across every domain."""
+
+    language: str
+    paths: list[Path]
+    catalogues: list[polib.POFile]
+    pending: int
+    source_language: str
+    refresh_mt: bool = False
+    result: TranslateResult | None = field(default=None)
+
+    def run(self, engine: Engine, progress: Callable[[int], None] | None = None) -> TranslateResult:
+        self.result = fill_catalogues(
+            self.catalogues,
+            engine,
+            source=self.source_language,
+            target=self.language,
+            refresh_mt=self.refresh_mt,
+            progress=progress,
+        )
+        return self.result
+
+    def save(self) -> list[Path]:
+        return [path for po, path in zip(self.catalogues, self.paths) if write_catalogue(po, path)]
+
+
+def reference(settings: Settings, path: Path) -> str:
+    """How catalogues cite a source: relative to the project root when inside it."""
+    absolute = settings.resolve(path).resolve()
+    try:
+        return absolute.relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def load_articles(settings: Settings, sources: list[str] | tuple[str, ...]) -> list[Article]:
+    """Read and segment each source article."""
+    if not sources:
+        raise SourceError("no source article given; name one (e.g. seeds/article.txt) or set [tool.pipeline] sources.")
+    return [
+        article_mod.read_article(
+            settings.resolve(source),
+            reference=reference(settings, Path(source)),
+            credit_patterns=settings.credit_patterns,
+            language=settings.source_language,
+        )
+        for source in sources
+    ]
+
+
+def template_path(settings: Settings, domain: str) -> Path:
+    return settings.locale_path / f"{domain}.pot"
+
+
+def extract(settings: Settings, sources) -> list[ExtractResult]:
+    """Write one POT per source (articles sharing a file stem share a template)."""
+    articles = load_articles(settings, sources)
+    by_domain: dict[str, list[Article]] = {}
+    for item in articles:
+        by_domain.setdefault(item.domain, []).append(item)
+    results = []
+    for domain, group in by_domain.items():
+        path = template_path(settings, domain)
+        changed = write_template(group, path)
+        results.append(ExtractResult(domain, path, len(build_template(group)), changed))
+    return results
+
+
+def known_domains(settings: Settings) -> list[str]:
+    """Domains that have a template under the locale folder."""
+    return sorted(p.stem for p in settings.locale_path.glob("*.pot"))
+
+
+def update(
+    settings: Settings,
+    *,
+    languages: tuple[str, ...],
+    domains: list[str] | None = None,
+    purge_obsolete: bool = False,
+) -> list[UpdateResult]:
+    """Create or merge every catalogue of *languages* for *domains* from its template."""
+    domains = domains or known_domains(settings)
+    if not domains:
+        raise CatalogueError(f"{settings.locale_path}: no template (.pot) found; run `pipeline extract SOURCE` first.")
+    # Read everything first: a malformed file stops the run before anything is written.
+    plan = []
+    for domain in domains:
+        pot = read_catalogue(template_path(settings, domain))
+        for code in languages:
+            lang = language(code)
+            path = catalogue_path(settings.locale_path, lang.code, domain)
+            po = read_catalogue(path, language=lang) if path.exists() else None
+            plan.append((domain, lang, path, pot, po))
+    results = []
+    for domain, lang, path, pot, po in plan:
+        merged, report = merge(
+            pot, po, lang, fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete
+        )
+        if po is not None and _same_entries(po, merged):
+            merged = po  # nothing to merge: keep the file byte for byte
+        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(merged, path)))
+    return results
+
+
+def translation_jobs(
+    settings: Settings,
+    *,
+    languages: tuple[str, ...],
+    domains: list[str] | None = None,
+    refresh_mt: bool = False,
+) -> list[TranslationJob]:
+    """One job per language, holding its catalogues and how many entries are pending."""
+    domains = domains or known_domains(settings)
+    jobs = []
+    for code in languages:
+        lang = language(code)
+        paths = [catalogue_path(settings.locale_path, lang.code, d) for d in domains]
+        paths = [p for p in paths if p.exists()]
+        catalogues = [read_catalogue(p, language=lang) for p in paths]
+        pending = len({e.msgid for po in catalogues for e in pending_entries(po, refresh_mt=refresh_mt)})
+        jobs.append(TranslationJob(lang.code, paths, catalogues, pending, settings.source_language, refresh_mt))
+    return jobs
+
+
+def compile_all(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> list[tuple[Path, bool]]:
+    """Compile every catalogue of *languages* into a `.mo` beside it."""
+    domains = domains or known_domains(settings)
+    results = []
+    for code in languages:
+        lang = language(code)
+        for domain in domains:
+            path = catalogue_path(settings.locale_path, lang.code, domain)
+            if path.exists():
+                po = read_catalogue(path, language=lang)
+                target = mo_path(path)
+                results.append((target, compile_catalogue(po, target)))
+    return results
+
+
+def bundle(
+    settings: Settings,
+    sources,
+    *,
+    languages: tuple[str, ...],
+    out_dir: Path | None = None,
+    use_fuzzy: bool | None = None,
+) -> list[BundleResult]:
+    """Write the localised bundle of each source in each language, and its manifest."""
+    out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
+    use_fuzzy = settings.use_fuzzy if use_fuzzy is None else use_fuzzy
+    results = []
+    for item in load_articles(settings, sources):
+        per_article = []
+        for code in languages:
+            lang = language(code)
+            path = catalogue_path(settings.locale_path, lang.code, item.domain)
+            if not path.exists():
+                raise CatalogueError(f"{path}: no catalogue for {item.path}; run `pipeline update` first.")
+            po = read_catalogue(path, language=lang)
+            per_article.append(
+                bundle_language(
+                    item, po, lang, out_dir=out_dir, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy
+                )
+            )
+        write_manifest(
+            item,
+            per_article,
+            out_dir=out_dir,
+            source_language=settings.source_language,
+            threshold=settings.bundle_threshold,
+            use_fuzzy=use_fuzzy,
+        )
+        results.extend(per_article)
+    return results
+
+
+def roundtrip(settings: Settings, sources) -> list[RoundtripResult]:
+    """Identity round trip in memory: every msgstr = its msgid, rebuild, compare bytes."""
+    results = []
+    for source in sources:
+        path = settings.resolve(source)
+        data = path.read_bytes() if path.is_file() else b""
+        item = load_articles(settings, [source])[0]
+        pot = build_template([item])
+        identity = {entry.msgid: entry.msgid for entry in pot}
+        rebuilt = article_mod.encode(item, article_mod.render(item, identity))
+        difference = next((i for i, (a, b) in enumerate(zip(data, rebuilt)) if a != b), None)
+        if difference is None and len(data) != len(rebuilt):
+            difference = min(len(data), len(rebuilt))
+        results.append(RoundtripResult(item.path, rebuilt == data, len(data), difference))
+    return results
+
+
+def _same_entries(old: polib.POFile, new: polib.POFile) -> bool:
+    """True when a merge changed nothing but header dates."""
+    def key(po):
+        return [
+            (e.msgctxt, e.msgid, e.msgstr, e.obsolete, tuple(e.flags), e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgid)
+            for e in po
+        ]
+    return key(old) == key(new) and {
+        k: v for k, v in old.metadata.items() if k != "PO-Revision-Date"
+    } == {k: v for k, v in new.metadata.items() if k != "PO-Revision-Date"}
+
+
