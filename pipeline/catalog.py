@@ -8,6 +8,7 @@ back, translation and all, when their sentence returns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,7 @@ def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POF
         raise CatalogueError(f"{path}: not valid UTF-8 (byte offset {exc.start}); re-save it as UTF-8.") from None
     if not text.strip():
         raise CatalogueError(f"{path}: the catalogue is empty; delete it and run `pipeline update` to recreate it.")
+    _lint(text, path)
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=True)
     except (OSError, ValueError) as exc:
@@ -202,6 +204,30 @@ class _Matcher:
 
         found = process.extractOne(msgid, self.choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
         return self.entries[found[2]] if found else None
+
+
+_STRING = r'"(?:[^"\\]|\\[\\"ntrabfv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"'
+_KEYWORD_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
+
+
+def _lint(text: str, path: Path) -> None:
+    """Refuse lines polib would silently skip (unterminated strings, bad escapes, stray text).
+
+    polib drops a malformed entry without a word; reading and rewriting such a
+    file would lose it, so every non-comment line must be a keyword with a
+    well-formed string or a continuation string.
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#~"):
+            stripped = stripped[2:].strip()
+        elif stripped.startswith("#"):
+            continue
+        if stripped and not _KEYWORD_LINE.match(stripped):
+            problem = "bad escape sequence" if re.search(r'\\[^\\"ntrabfv0-7x]', stripped) else "syntax error"
+            raise CatalogueError(
+                f"{path}:{number}: malformed catalogue ({problem}: {stripped[:60]!r}); fix it in a PO editor or restore it from version control."
+            )
 
 
 def _check_header(po: polib.POFile, path: Path, language: Language) -> None:

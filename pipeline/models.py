@@ -41,6 +41,9 @@ NETWORK_TIMEOUT_S = 30.0
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
 """The tokenizers ``argostranslate.package.Package`` knows, in the order it tries them."""
 
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+"""What an archive may unpack to by default; the largest Argos models are a few hundred MB."""
+
 INSTALL_FROM_FILE_HINT = "`pipeline models install FILE.argosmodel`"
 
 _MAX_METADATA_BYTES = 1024**2
@@ -148,7 +151,7 @@ def pivot_pairs() -> list[tuple[str, str]]:
     )
 
 
-def validate_archive(path: Path, *, max_uncompressed_bytes: int = 2 * 1024**3) -> dict:
+def validate_archive(path: Path, *, max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES) -> dict:
     """Check an ``.argosmodel`` file without extracting it and return its metadata.
 
     The file must be an unencrypted, intact zip holding one top-level folder
@@ -172,7 +175,7 @@ def install_file(path: Path, *, replace: bool = False) -> PackageInfo:
     folder never keeps a stray folder.
     """
     archive = Path(path)
-    facts = _inspect_archive(archive, max_uncompressed_bytes=2 * 1024**3)
+    facts = _inspect_archive(archive, max_uncompressed_bytes=MAX_UNCOMPRESSED_BYTES)
     package, settings = _argos()
     folder = Path(settings.package_data_dir)
     pair = (facts.metadata["from_code"], facts.metadata["to_code"])
@@ -184,11 +187,12 @@ def install_file(path: Path, *, replace: bool = False) -> PackageInfo:
         if Path(old.package_path).name == facts.top_folder or (old.from_code, old.to_code) == pair
     ]
     if conflicts and not replace:
-        names = ", ".join(Path(old.package_path).name for old in conflicts)
-        raise ModelError(
-            f"{archive}: a {pair[0]} → {pair[1]} package is already installed as {names}; "
-            f"remove it first or install again with --replace."
-        )
+        old = conflicts[0]
+        if (old.from_code, old.to_code) == pair:
+            clash = f"{pair[0]} → {pair[1]} is already installed as {Path(old.package_path).name}"
+        else:
+            clash = f"its folder {facts.top_folder} is already installed, for {old.from_code} → {old.to_code}"
+        raise ModelError(f"{archive}: {clash}; remove it first or install again with --replace.")
     if target.exists() and not any(Path(old.package_path) == target for old in conflicts):
         raise ModelError(f"{target}: already exists and is not an installed package; remove it and install {archive} again.")
     try:

@@ -13,6 +13,7 @@ import functools
 import http.server
 import json
 import os
+import socket
 import stat
 import struct
 import subprocess
@@ -287,8 +288,8 @@ def file_scenario(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("file_scenario")
     archives = bad_archives(tmp_path / "archives")
     archives["good"] = write_archive(tmp_path / "archives" / "good.argosmodel", GOOD)
-    # Same folder name, another version: refused even though the pair check would also catch it.
-    archives["same_name"] = write_archive(tmp_path / "archives" / "same_name.argosmodel", package_members(version="1.0.1", top=TOP))
+    # Another pair in a folder of the same name: extracting would merge the two packages.
+    archives["same_name"] = write_archive(tmp_path / "archives" / "same_name.argosmodel", package_members("en", "pl", top=TOP))
     archives["same_pair"] = write_archive(tmp_path / "archives" / "same_pair.argosmodel", package_members(version="2.0"))
     archives["bomb"] = write_archive(tmp_path / "archives" / "bomb.argosmodel", {**GOOD, f"{TOP}/model/model.bin": bytes(1024**2)})
     # A file and a folder of the same name pass validation but break extraction half-way.
@@ -323,8 +324,8 @@ def test_install_file_refusal_leaves_the_models_folder_unchanged(file_scenario, 
     assert refusal["unchanged"]
     expected = {
         "zip_bomb": "zip bomb",
-        "same_name": f"already installed as {TOP}",
-        "same_pair": "--replace",
+        "same_name": f"its folder {TOP} is already installed, for en → uk",
+        "same_pair": f"en → uk is already installed as {TOP}; remove it first or install again with --replace",
         "breaks_mid_extraction": "nothing was installed",
     }.get(fault) or EXPECTED_PROBLEM[fault]
     assert expected in refusal["message"]
@@ -479,6 +480,26 @@ result["listed"] = attempt(models.installed_packages)
     assert found["downloads_after"] == []
     assert [(p["from_code"], p["to_code"]) for p in found["listed"]["value"]] == [("en", "de"), ("en", "uk"), ("uk", "en")]
     assert found["_stderr"] == ""
+
+
+def test_silent_index_times_out_instead_of_hanging(tmp_path):
+    # A socket that listens but never answers: argostranslate's urlopen has no timeout of its own.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        found = run_scenario(
+            tmp_path,
+            """
+import time
+models.NETWORK_TIMEOUT_S = 0.5
+started = time.monotonic()
+result["silent"] = attempt(models.install_from_index, "en", "uk")
+result["seconds"] = time.monotonic() - started
+result["default_timeout"] = __import__("socket").getdefaulttimeout()
+""",
+            env={"ARGOS_PACKAGE_INDEX": f"http://127.0.0.1:{silent.getsockname()[1]}/"},
+        )
+    assert found["silent"]["error"] == "ModelError" and "offline" in found["silent"]["message"]
+    assert found["seconds"] < 10
+    assert found["default_timeout"] is None
 
 
 def test_unreachable_index_says_to_install_from_a_file(tmp_path):

@@ -1,0 +1,134 @@
+"""Every command through typer's CliRunner, and the installed command as a real subprocess."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+from conftest import files_snapshot
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_every_command_has_help():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert command.help, f"{name} has no help text"
+        result = invoke(name, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_run_on_fresh_project_with_pseudo_engine(empty_project):
+    result = invoke("run", "--engine", "pseudo", "--use-fuzzy")
+    assert result.exit_code == 0, result.output
+    po = polib.pofile(str(empty_project / "locale/uk/LC_MESSAGES/article.po"))
+    assert all(e.fuzzy and e.tcomment.startswith("machine translation: pseudo") for e in po)
+    text = (empty_project / "dist/article/fr/article.txt").read_text(encoding="utf-8")
+    assert text.startswith("[Ĥêåṽý Ĝûñƒîŕê") and "(@NGUmainpage/Newsflash)" in text
+    assert "61,330" in text  # numbers are protected by the pseudo engine
+
+
+def test_run_with_hand_translated_catalogues_needs_no_engine(project):
+    before = files_snapshot(project / "locale")
+    result = invoke("run", "--engine", "no-such-engine")
+    assert result.exit_code == 0, result.output
+    after = files_snapshot(project / "locale")
+    assert {k: v for k, v in after.items() if not k.endswith(".mo")} == before
+    assert "article [uk]: bundled, 100.0% translated" in result.output
+
+
+def test_stages_one_by_one(empty_project):
+    assert invoke("extract", "seeds/article.txt").exit_code == 0
+    assert (empty_project / "locale/article.pot").exists()
+    assert invoke("update", "--lang", "uk,pl").exit_code == 0
+    assert sorted(p.name for p in (empty_project / "locale").iterdir()) == ["article.pot", "pl", "uk"]
+    assert invoke("translate", "--lang", "uk", "--engine", "pseudo").exit_code == 0
+    assert invoke("compile", "--lang", "uk").exit_code == 0
+    assert (empty_project / "locale/uk/LC_MESSAGES/article.mo").exists()
+    result = invoke("bundle", "--lang", "uk", "--lang", "pl")
+    assert result.exit_code == 0
+    assert "not bundled" in result.output  # fuzzy MT is not used without --use-fuzzy
+    status = invoke("status", "--format", "json")
+    rows = json.loads(status.output)
+    assert {(r["language"], r["fuzzy_machine"]["entries"], r["untranslated"]["entries"]) for r in rows} == {
+        ("uk", 32, 0),
+        ("pl", 0, 32),
+    }
+
+
+def test_compiled_mo_loads_with_gettext(project):
+    assert invoke("compile").exit_code == 0
+    po = polib.pofile(str(project / "locale/uk/LC_MESSAGES/article.po"))
+    translation = gettext.translation("article", localedir=str(project / "locale"), languages=["uk"])
+    for entry in po:
+        assert translation.gettext(entry.msgid) == entry.msgstr
+
+
+def test_roundtrip_command(project):
+    result = invoke("roundtrip")
+    assert result.exit_code == 0 and "identical (5328 bytes)" in result.output
+
+
+def test_status_table(project):
+    result = invoke("status")
+    assert result.exit_code == 0 and "uk" in result.output and "100.0%" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "--lang", "xx"], "'xx' is not a language Babel knows"),
+        (["extract", "missing.txt"], "missing.txt: no such file"),
+        (["translate", "--engine", "nope", "--lang", "uk"], None),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_changes_nothing(project, args, message):
+    (project / "locale/uk/LC_MESSAGES/article.po").write_bytes(
+        (project / "locale/uk/LC_MESSAGES/article.po").read_bytes()
+    )
+    before = files_snapshot(project)
+    result = runner.invoke(app, args)
+    if message is None:  # nothing to translate: an unknown engine is never even built
+        assert result.exit_code == 0
+    else:
+        assert result.exit_code == 2
+        assert message in result.output and "Traceback" not in result.output
+    assert files_snapshot(project) == before
+
+
+def test_empty_source_is_refused(project):
+    (project / "seeds/empty.txt").write_bytes(b"")
+    before = files_snapshot(project / "locale")
+    result = runner.invoke(app, ["run", "seeds/empty.txt"])
+    assert result.exit_code == 2 and "seeds/empty.txt: the file is empty" in result.output
+    assert files_snapshot(project / "locale") == before
+
+
+def test_installed_command_runs_as_a_subprocess(project):
+    exe = shutil.which("pipeline", path=str(Path(sys.executable).parent)) or shutil.which("pipeline")
+    assert exe, "the console script `pipeline` is not installed"
+    env = {**os.environ, "COLUMNS": "200"}
+    done = subprocess.run([exe, "run", "--lang", "uk"], cwd=project, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (project / "dist/article/uk/article.txt").exists()
+    done = subprocess.run([sys.executable, "-m", "pipeline", "--help"], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0 and "extract" in done.stdout
+    done = subprocess.run([exe, "run", "--lang", "zz"], cwd=project, capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0 and "zz" in done.stderr
