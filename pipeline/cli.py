@@ -88,16 +88,36 @@ def update(
     _print_updates(workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete))
 
 
+EngineOption = Annotated[Optional[str], typer.Option(help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
+DeviceOption = Annotated[Optional[str], typer.Option(help="Where Argos models run: cpu, cuda or auto.")]
+ThreadsOption = Annotated[Optional[int], typer.Option(help="CPU threads per model (0: CTranslate2 chooses).")]
+ComputeOption = Annotated[Optional[str], typer.Option(help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
+FastOption = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): several times faster, lower quality.")]
+ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help="Project-local folder of Argos packages (default: argostranslate's, or $ARGOS_PACKAGES_DIR).")]
+
+
+def _engine_settings(settings: Settings, *, engine=None, device=None, threads=None, compute_type=None, fast=False, models_dir=None) -> Settings:
+    return settings.with_overrides(
+        engine=engine, device=device, threads=threads, compute_type=compute_type, models_dir=models_dir, beam_size=1 if fast else None
+    )
+
+
 @app.command()
 @reports_errors
 def translate(
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
-    engine: Annotated[Optional[str], typer.Option(help="Translation engine. Default: [tool.pipeline] engine.")] = None,
+    engine: EngineOption = None,
     refresh_mt: Annotated[bool, typer.Option(help="Also redo entries whose only translation is an earlier machine suggestion (never a human one).")] = False,
+    device: DeviceOption = None,
+    threads: ThreadsOption = None,
+    compute_type: ComputeOption = None,
+    fast: FastOption = False,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Fill untranslated entries with machine suggestions, marked fuzzy with their origin."""
-    settings = _settings(lang=lang, locale_dir=locale_dir, engine=engine)
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
     failed = _translate(settings, refresh_mt=refresh_mt)
     if failed:
         raise typer.Exit(2)
@@ -132,12 +152,18 @@ def run(
     sources: SourcesArgument = None,
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
-    engine: Annotated[Optional[str], typer.Option(help="Engine for missing translations. Default: [tool.pipeline] engine.")] = None,
+    engine: EngineOption = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
     use_fuzzy: Annotated[bool, typer.Option(help="Bundle fuzzy (unreviewed) translations too.")] = False,
+    device: DeviceOption = None,
+    threads: ThreadsOption = None,
+    compute_type: ComputeOption = None,
+    fast: FastOption = False,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Extract, update, translate what is missing, compile and bundle: the whole job."""
-    settings = _settings(lang=lang, locale_dir=locale_dir, engine=engine)
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
     sources = _sources(settings, sources)
     extracted = workflow.extract(settings, sources)
     domains = [result.domain for result in extracted]
@@ -192,6 +218,87 @@ def roundtrip(sources: SourcesArgument = None) -> None:
         raise typer.Exit(1)
 
 
+models_app = typer.Typer(help="Argos Translate model packages: list, install (from a file or the package index), remove.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback()
+def models_options(models_dir: ModelsDirOption = None) -> None:
+    """Argos Translate model packages: list, install (from a file or the package index), remove."""
+    settings = load_settings()
+    folder = models_dir or settings.models_dir
+    if folder is not None:
+        from . import models
+
+        models.configure(models_dir=settings.resolve(folder))
+
+
+@models_app.command("list")
+@reports_errors
+def models_list(format: FormatOption = "table") -> None:
+    """Installed packages (pair, version, size, path) and pairs reachable through English."""
+    from . import models
+
+    packages = models.installed_packages()
+    pivots = models.pivot_pairs()
+    if format == "json":
+        data = {
+            "packages": [
+                {"from": p.from_code, "to": p.to_code, "version": p.version, "name": p.name, "size_bytes": p.size_bytes, "path": str(p.path)}
+                for p in packages
+            ],
+            "pivot_pairs": [list(pair) for pair in pivots],
+        }
+        out.print_json(json.dumps(data))
+        return
+    if not packages:
+        out.print(f"No model installed in {models.packages_dir()}; install one with `pipeline models install FROM TO` or `pipeline models install FILE.argosmodel`.")
+        return
+    table = Table(title=f"Argos packages in {models.packages_dir()}")
+    for column in ("pair", "version", "size", "path"):
+        table.add_column(column, justify="right" if column == "size" else "left")
+    for p in packages:
+        table.add_row(f"{p.from_code}→{p.to_code}", p.version, f"{p.size_bytes / 2**20:.1f} MiB", str(p.path))
+    out.print(table)
+    if pivots:
+        out.print("Through English: " + ", ".join(f"{a}→{b}" for a, b in pivots))
+
+
+@models_app.command("install")
+@reports_errors
+def models_install(
+    what: Annotated[list[str], typer.Argument(help="A package file (FILE.argosmodel), or FROM TO language codes to fetch from the package index.", show_default=False)],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an installed package of the same name or pair.")] = False,
+    index: Annotated[Optional[str], typer.Option(help="Package index address (default: $ARGOS_PACKAGE_INDEX or argostranslate's).")] = None,
+) -> None:
+    """Install a package from a file, or FROM TO from the Argos package index (through English if needed)."""
+    from . import models
+    from .errors import ConfigError
+
+    if len(what) == 1:
+        installed = [models.install_file(Path(what[0]), replace=replace)]
+    elif len(what) == 2:
+        models.configure(index_url=index or load_settings().index_url)
+        installed = models.install_from_index(what[0], what[1], replace=replace)
+    else:
+        raise ConfigError("give a package file (pipeline models install FILE.argosmodel) or two language codes (pipeline models install en uk).")
+    for p in installed:
+        out.print(f"installed {p.name}: {p.from_code}→{p.to_code} v{p.version} ({p.size_bytes / 2**20:.1f} MiB) in {p.path}")
+
+
+@models_app.command("remove")
+@reports_errors
+def models_remove(
+    source: Annotated[str, typer.Argument(help="Source language code.")],
+    target: Annotated[str, typer.Argument(help="Target language code.")],
+) -> None:
+    """Remove the installed package for a language pair."""
+    from . import models
+
+    removed = models.remove(source, target)
+    out.print(f"removed {removed.name}: {removed.from_code}→{removed.to_code} v{removed.version}")
+
+
 def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_mt: bool = False) -> list[str]:
     """Run every pending translation job; return the languages that failed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -205,7 +312,7 @@ def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_
         if not job.pending:
             continue
         try:
-            engine = engine or get_engine(settings.engine)
+            engine = engine or get_engine(settings.engine, **settings.engine_options())
             with Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

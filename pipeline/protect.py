@@ -1,6 +1,6 @@
 """Spans of a sentence that must reach the target language unchanged.
 
-@handles, URLs, e-mail addresses and numbers are found here once, so that
+@handles, URLs, e-mail addresses, {placeholders} and numbers are found here once, so that
 extraction (comments for translators), engines (masking) and checks agree.
 """
 
@@ -15,6 +15,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("url", r"\b(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:!?)\]’']"),
     ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
     ("handle", r"(?<![\w@])@\w{1,50}(?:/\w+)?"),
+    ("placeholder", r"\{\w*\}|%\(\w+\)[sdif]"),
     ("number", r"(?<![\w.])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"),
 )
 _MASTER = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS))
@@ -24,7 +25,7 @@ _MASTER = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PAT
 class Span:
     """A protected piece of a sentence."""
 
-    kind: str  # "url", "email", "handle" or "number"
+    kind: str  # "url", "email", "handle", "placeholder" or "number"
     text: str
     start: int
     end: int

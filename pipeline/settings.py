@@ -23,11 +23,16 @@ class Settings:
     locale_dir: Path = Path("locale")
     output_dir: Path = Path("dist")
     sources: tuple[str, ...] = ("seeds/article.txt",)
-    engine: str = "pseudo"
+    engine: str = "argos"
     bundle_threshold: float = 80.0
     use_fuzzy: bool = False
     credit_patterns: tuple[str, ...] = DEFAULT_CREDIT_PATTERNS
     models_dir: Path | None = None
+    index_url: str | None = None
+    device: str = "cpu"
+    threads: int = 0
+    compute_type: str | None = None
+    beam_size: int = 4
     memory_threshold: float = 75.0
     fuzzy_threshold: float = 60.0
 
@@ -43,6 +48,16 @@ class Settings:
     @property
     def output_path(self) -> Path:
         return self.resolve(self.output_dir)
+
+    def engine_options(self) -> dict:
+        """The options every engine factory accepts (each takes what it needs)."""
+        return {
+            "device": self.device,
+            "threads": self.threads,
+            "compute_type": self.compute_type,
+            "beam_size": self.beam_size,
+            "models_dir": self.resolve(self.models_dir) if self.models_dir else None,
+        }
 
     def with_overrides(self, **overrides) -> "Settings":
         """A copy with every override that is not None applied."""

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# argostranslate reads ARGOS_* and XDG_* once, at import, and creates folders
+# under them: give the whole test session a temporary home before anything
+# imports it, and point its package index at a closed local port so that no
+# test can reach the internet. (No "stanza" in the path: argostranslate would
+# then pick Stanza as its sentence splitter.)
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="pipeline-tests-"))
+atexit.register(shutil.rmtree, SESSION_HOME, ignore_errors=True)
+for variable, folder in {
+    "HOME": "home",
+    "XDG_DATA_HOME": "data",
+    "XDG_CONFIG_HOME": "config",
+    "XDG_CACHE_HOME": "cache",
+    "ARGOS_PACKAGES_DIR": "argos-packages",
+}.items():
+    os.environ[variable] = str(SESSION_HOME / folder)
+os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
+os.environ["ARGOS_COMPUTE_TYPE"] = "float32"  # argostranslate's own runs, for equivalence tests
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "article.txt"
@@ -39,3 +60,17 @@ def empty_project(tmp_path, monkeypatch) -> Path:
 def files_snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under *folder* with its bytes (to prove nothing changed)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def argos_packages() -> dict[tuple[str, str], Path]:
+    """Tiny genuine Argos packages en→uk, uk→en, en→de, installed in the session's models folder."""
+    from pipeline import models
+    from pipeline.testmodels import build_package
+
+    built = {}
+    for source, target in (("en", "uk"), ("uk", "en"), ("en", "de")):
+        path = build_package(SESSION_HOME / "built", from_code=source, to_code=target, size="tiny", seed=7)
+        models.install_file(path, replace=True)
+        built[source, target] = path
+    return built

@@ -48,4 +48,11 @@ def _pseudo(**options) -> Engine:
     return PseudoEngine(expansion=options.get("expansion", 0.3))
 
 
-_FACTORIES: dict[str, Callable[..., Engine]] = {"pseudo": _pseudo}
+def _argos(**options) -> Engine:
+    from .argos import ArgosEngine
+
+    keys = ("device", "threads", "compute_type", "beam_size", "max_batch_size", "batch_type", "models_dir")
+    return ArgosEngine(**{key: options[key] for key in keys if options.get(key) is not None})
+
+
+_FACTORIES: dict[str, Callable[..., Engine]] = {"argos": _argos, "pseudo": _pseudo}

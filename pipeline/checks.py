@@ -1,0 +1,668 @@
+"""Quality checks over translated PO entries, in the manner of translate-toolkit's filters.
+
+Each check is a small function ``(source, target, *, language, ...) -> list[str]``
+that returns one message per problem (an empty list means it passes). Checks
+register themselves in ``CHECKS`` with a stable id, a severity and a title (the
+first line of the docstring). Errors are what would make a published article
+wrong (a changed number, a lost link, a misnamed place); warnings are what a
+reviewer should look at.
+
+========================  ========  ==============================================
+id                        severity  what it asks
+========================  ========  ==============================================
+``numbers``               error     the same numbers, by value, in the target
+                                    locale's format (Babel): ``61,330`` = ``61 330``
+                                    (uk, pl, fr) = ``61.330`` (de, es); ``3.5`` =
+                                    ``3,5``; ordinals ``24th`` count as 24.
+``protected``             error     every verbatim span of protect.verbatim_spans
+                                    (@handle, URL, e-mail, placeholder) kept.
+``glossary``              error     terms of ``locale/glossary.csv`` kept or
+                                    translated as the glossary says.
+``end-punctuation``       warning   a sentence still ends like one; a headline
+                                    does not gain a full stop.
+``brackets``              warning   brackets and quotes balanced (unless the
+                                    source itself is unbalanced).
+``whitespace``            warning   same leading/trailing whitespace; no double
+                                    spaces introduced.
+``untranslated-copy``     warning   the translation is not a copy of the source.
+``length-ratio``          warning   ``len(target) / len(source)`` within
+                                    [0.4, 2.5] for sources of 20+ characters.
+``header``                error     per catalogue: ``Language`` and
+                                    ``Plural-Forms`` agree with the catalogue's
+                                    language (Babel).
+========================  ========  ==============================================
+
+Only translated entries are checked (non-empty ``msgstr``, not obsolete);
+fuzzy ones are checked too, and their findings say so. A translator silences
+one check on one entry with the flag ``#, no-check-<id>`` (for example
+``#, fuzzy, no-check-length-ratio``); the header check has no such flag, as a
+wrong header is always fixed in the header.
+
+Glossary (``locale/glossary.csv``, UTF-8 CSV, header ``term,language,translation,note``):
+
+* ``language`` and ``translation`` empty: the term is never translated; where
+  the source has it (case-insensitively, as a whole word), the target must
+  have it spelled exactly as in the source (inflectional endings may follow).
+* ``language`` set, ``translation`` empty: never translated in that language.
+* both set: the required translation in that language; a row for ``uk``
+  also applies to ``uk_UA``. Alternatives are separated by ``|``
+  (``Запоріжжя|Запорізький``: the city or its adjective). Every word of a
+  translation may change its ending, as proper names inflect in most target
+  languages: a word of 7+ letters matches from its first ``len - 2`` letters,
+  a word of 4–6 letters from its first ``len - 1``, a shorter word whole; the
+  match is case-insensitive and must start a word (``Лиман`` matches
+  ``Лимана`` and ``Лимані``; ``Kulczycki`` matches ``Kulczyckiego``).
+* A language-specific row overrides the every-language row of the same term.
+
+A row with the wrong number of columns, an empty term, an unknown language
+code, a translation without a language, or a duplicate raises ConfigError
+naming ``file:line``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import polib
+
+from .errors import ConfigError, LanguageError
+from .languages import language as language_facts
+from .protect import find_spans, verbatim_spans
+
+SOURCE_LANGUAGE = "en"
+SEVERITIES = ("error", "warning")
+SILENCE_PREFIX = "no-check-"
+GLOSSARY_COLUMNS = ("term", "language", "translation", "note")
+# Translations of news prose run between about half and twice the English
+# length; outside these bounds a sentence was most likely cut or duplicated.
+LENGTH_RATIO_MIN = 0.4
+LENGTH_RATIO_MAX = 2.5
+LENGTH_RATIO_MIN_SOURCE = 20  # shorter strings (names, labels) vary too much
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its id, severity, title and function."""
+
+    id: str
+    severity: str  # "error" or "warning"
+    title: str  # first line of the function's docstring
+    function: Callable
+    scope: str = "entry"  # "entry": (source, target); "catalogue": (po)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem one check found in one entry (or header) of a catalogue."""
+
+    check: str
+    severity: str
+    message: str
+    msgid: str
+    line: int | None
+    path: str
+    language: str
+    fuzzy: bool
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else (self.path or "<catalogue>")
+        fuzzy = " (fuzzy)" if self.fuzzy else ""
+        return f"{where}: {self.severity}: [{self.check}] {self.message}{fuzzy}"
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One row of the glossary: a term that is kept, or translated one way."""
+
+    term: str
+    language: str = ""  # "" = every language
+    translation: str = ""  # "" = keep the term as it is; "|" separates alternatives
+    note: str = ""
+    where: str = ""  # "file:line", for messages
+
+    @property
+    def verbatim(self) -> bool:
+        """True when the term must not be translated."""
+        return not self.translation
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(id: str, severity: str, *, scope: str = "entry") -> Callable[[Callable], Callable]:
+    """Register the decorated function as the check *id* of *severity*."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+
+    def register(function: Callable) -> Callable:
+        if id in CHECKS:
+            raise ValueError(f"check {id!r} is registered twice")
+        title = (function.__doc__ or id).strip().splitlines()[0].rstrip(".")
+        CHECKS[id] = Check(id=id, severity=severity, title=title, function=function, scope=scope)
+        return function
+
+    return register
+
+
+# --------------------------------------------------------------------------- numbers
+
+_SPACES = " \u00a0\u202f"
+
+
+@lru_cache(maxsize=None)
+def _number_pattern(locale: str) -> tuple[re.Pattern, str, str]:
+    """A regex for the numbers of *locale*, with its group and decimal symbols."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    # A no-break or narrow no-break space groups digits in every locale (ISO
+    # 80000); a plain space only where the locale groups with a space anyway.
+    groups = {group, "\u00a0", "\u202f"}
+    if group in _SPACES:
+        groups.add(" ")
+    groups.discard(decimal)
+    separators = "|".join(re.escape(g) for g in sorted(groups))
+    pattern = re.compile(
+        rf"(?<![\w.,])(?:\d{{1,3}}(?:(?:{separators})\d{{3}})+|\d+)(?:{re.escape(decimal)}\d+)?(?!\d)"
+    )
+    return pattern, group, decimal
+
+
+def _parse_number(text: str, locale: str) -> Decimal | None:
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        return parse_decimal(text, locale=locale).normalize()
+    except (NumberFormatError, ValueError, ArithmeticError):
+        return None
+
+
+def source_numbers(text: str, *, locale: str = SOURCE_LANGUAGE) -> Counter:
+    """The values of the numbers of a source sentence, as protect.find_spans sees them."""
+    values: Counter = Counter()
+    for span in find_spans(text):
+        if span.kind != "number":
+            continue
+        value = _parse_number(span.text, locale)
+        if value is not None:
+            values[value] += 1
+        else:  # e.g. "2022 100": two numbers protect glued together
+            for part in span.text.split():
+                part_value = _parse_number(part, locale)
+                if part_value is not None:
+                    values[part_value] += 1
+    return values
+
+
+def target_numbers(text: str, *, locale: str) -> Counter:
+    """The values of the numbers of a translation, read with *locale*'s formats."""
+    pattern, group, _ = _number_pattern(locale)
+    # Digits inside a URL, e-mail or handle are not numbers of the sentence.
+    for span in reversed(verbatim_spans(text)):
+        text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
+    values: Counter = Counter()
+    for match in pattern.finditer(text):
+        token = match.group()
+        for space in _SPACES:
+            token = token.replace(space, group)
+        value = _parse_number(token, locale)
+        if value is not None:
+            values[value] += 1
+    return values
+
+
+def _show(value: Decimal) -> str:
+    return f"{value:,f}"
+
+
+@check("numbers", "error")
+def numbers(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Numbers are kept, by value, in the target language's format.
+
+    Source numbers are read with the source locale's symbols, target numbers
+    with the target locale's (Babel), so `61,330` (en) equals `61 330` (uk)
+    and `61.330` (de), and `3.5` equals `3,5`. Ordinals count as their number
+    (`24th` → 24, rendered `24`, `24.` or `24e`). Numbers written as digits
+    must stay digits; the two sides are compared as multisets of values.
+    """
+    from babel.numbers import format_decimal
+
+    locale = _babel_locale(language)
+    expected = source_numbers(source, locale=_babel_locale(source_language))
+    found = target_numbers(target, locale=locale)
+    problems = [
+        f"number {_show(value)} is missing from the translation"
+        + (f" ({count}×)" if count > 1 else "")
+        + f"; in {locale} write it {format_decimal(value, locale=locale)}"
+        for value, count in (expected - found).items()
+    ]
+    problems += [
+        f"number {_show(value)} is in the translation but not in the source" + (f" ({count}×)" if count > 1 else "")
+        for value, count in (found - expected).items()
+    ]
+    return problems
+
+
+# --------------------------------------------------------------------------- protected spans
+
+
+@check("protected", "error")
+def protected(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Handles, URLs, e-mail addresses and placeholders are kept verbatim.
+
+    The spans are whatever protect.verbatim_spans finds, so extraction,
+    engines and this check agree on them.
+    """
+    wanted = Counter((span.kind, span.text) for span in verbatim_spans(source))
+    problems = []
+    for (kind, text), count in wanted.items():
+        have = target.count(text)
+        if have < count:
+            what = {"url": "URL", "email": "e-mail address", "handle": "handle"}.get(kind, kind)
+            times = f" ({count - have} of {count} missing)" if count > 1 else ""
+            problems.append(f"{what} {text} is missing from the translation{times}")
+    return problems
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+def load_glossary(path: Path) -> list[GlossaryTerm]:
+    """Read a glossary CSV (term,language,translation,note); a missing file is an empty glossary."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise ConfigError(f"{path}: the glossary cannot be read ({exc.strerror}).") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the glossary is not valid UTF-8 (byte offset {exc.start}); re-save it as UTF-8.") from None
+    return parse_glossary(text, where=str(path))
+
+
+def parse_glossary(text: str, *, where: str = "<glossary>") -> list[GlossaryTerm]:
+    """Parse glossary CSV text; *where* names the file in error messages."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    terms: list[GlossaryTerm] = []
+    seen: dict[tuple[str, str], int] = {}
+    header_seen = False
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if not header_seen:
+                if tuple(cell.strip().lower() for cell in row) != GLOSSARY_COLUMNS:
+                    raise ConfigError(f"{where}:{line}: the first row must be the header {','.join(GLOSSARY_COLUMNS)}; add it.")
+                header_seen = True
+                continue
+            if len(row) != len(GLOSSARY_COLUMNS):
+                raise ConfigError(
+                    f"{where}:{line}: expected {len(GLOSSARY_COLUMNS)} columns ({','.join(GLOSSARY_COLUMNS)}), "
+                    f"found {len(row)}; quote cells that contain a comma."
+                )
+            term, code, translation, note = (cell.strip() for cell in row)
+            if not term:
+                raise ConfigError(f"{where}:{line}: the term is empty; fill it in or delete the row.")
+            if code:
+                try:
+                    code = language_facts(code).code
+                except LanguageError:
+                    raise ConfigError(f"{where}:{line}: {code!r} is not a language code Babel knows; use a code such as uk, pl, de, fr or es.") from None
+            elif translation:
+                raise ConfigError(f"{where}:{line}: the translation {translation!r} of {term!r} needs a language; fill in the language column.")
+            if any(not alternative.strip() for alternative in translation.split("|")) and translation:
+                raise ConfigError(f"{where}:{line}: the translation {translation!r} has an empty alternative; remove the stray '|'.")
+            key = (term.casefold(), code)
+            if key in seen:
+                raise ConfigError(f"{where}:{line}: {term!r} ({code or 'every language'}) is already on line {seen[key]}; keep one row.")
+            seen[key] = line
+            terms.append(GlossaryTerm(term=term, language=code, translation=translation, note=note, where=f"{where}:{line}"))
+    except csv.Error as exc:
+        raise ConfigError(f"{where}:{reader.line_num}: malformed CSV ({exc}); fix the quoting.") from None
+    return terms
+
+
+def _terms_for(glossary: Sequence[GlossaryTerm], language: str) -> list[GlossaryTerm]:
+    """The rows that apply to *language*: the most specific row of each term."""
+    base = language.split("_")[0]
+    rank = {language: 0, base: 1, "": 2}
+    best: dict[str, GlossaryTerm] = {}
+    for term in glossary:
+        if term.language not in rank:
+            continue
+        key = term.term.casefold()
+        if key not in best or rank[term.language] < rank[best[key].language]:
+            best[key] = term
+    return list(best.values())
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+
+
+def _stem(word: str) -> str:
+    if len(word) >= 7:
+        return word[:-2]
+    if len(word) >= 4:
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=None)
+def _translation_pattern(translation: str) -> re.Pattern:
+    """Any alternative of *translation*, each letter-only word allowed a new ending."""
+    alternatives = []
+    for alternative in translation.split("|"):
+        words = [
+            re.escape(_stem(word)) + r"\w*" if word.isalpha() else re.escape(word)
+            for word in alternative.split()
+        ]
+        alternatives.append(r"\s+".join(words))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})", re.IGNORECASE)
+
+
+@check("glossary", "error")
+def glossary(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Glossary terms are kept or translated as the glossary says."""
+    problems = []
+    for term in _terms_for(glossary, language):
+        match = _term_pattern(term.term).search(source)
+        if match is None:
+            continue
+        if term.verbatim:
+            if not re.search(rf"(?<!\w){re.escape(match.group())}", target):
+                problems.append(f"{match.group()!r} must not be translated; keep it as it is ({term.where or 'glossary'})")
+        elif not _translation_pattern(term.translation).search(target):
+            wanted = " or ".join(repr(t.strip()) for t in term.translation.split("|"))
+            problems.append(f"{match.group()!r} must be translated as {wanted} ({term.where or 'glossary'})")
+    return problems
+
+
+# --------------------------------------------------------------------------- punctuation
+
+_SENTENCE_END = ".!?…"
+# Closing quotes and brackets (and the spaces French puts inside guillemets)
+# may follow the final punctuation: `…?»`, `….”`, `…\u00a0?\u00a0»`.
+_TRAILERS = "\"'»«”“’‘›‹)]}" + _SPACES
+
+
+def _last_mark(text: str) -> str:
+    stripped = text.rstrip().rstrip(_TRAILERS)
+    return stripped[-1:] if stripped else ""
+
+
+@check("end-punctuation", "warning")
+def end_punctuation(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """A sentence ends like a sentence, a headline gains no full stop.
+
+    Source ending with . ! ? or … (closing quotes and brackets may follow):
+    the translation ends with one of them too. Source ending with a colon:
+    the translation ends with a colon. Source ending with a letter or digit
+    (a headline): the translation must not end with a full stop.
+    """
+    source_mark, target_mark = _last_mark(source), _last_mark(target)
+    if not source_mark or not target_mark:
+        return []
+    if source_mark in _SENTENCE_END and target_mark not in _SENTENCE_END:
+        return [f"the source ends a sentence with {source_mark!r} but the translation ends with {target_mark!r}"]
+    if source_mark == ":" and target_mark != ":":
+        return [f"the source ends with ':' but the translation ends with {target_mark!r}"]
+    if source_mark.isalnum() and target_mark == "." and not target.rstrip().endswith("..."):
+        return ["the source has no final punctuation (a headline?) but the translation ends with a full stop"]
+    return []
+
+
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
+
+
+def _bracket_problems(text: str) -> list[str]:
+    stack: list[str] = []
+    for char in text:
+        if char in "([{":
+            stack.append(char)
+        elif char in _BRACKETS:
+            if not stack or stack[-1] != _BRACKETS[char]:
+                return [f"{char!r} closes nothing"]
+            stack.pop()
+    return [f"{char!r} is never closed" for char in stack]
+
+
+def _quote_problems(text: str) -> list[str]:
+    problems = []
+    for opening, closing in (("«", "»"), ("‹", "›")):
+        if text.count(opening) != text.count(closing):
+            problems.append(f"{text.count(opening)} {opening!r} but {text.count(closing)} {closing!r}")
+    # „ opens (de, pl, uk …) and is closed by “ or ”; “ also opens (en) and is
+    # closed by ”. So the curly double quotes come in pairs, with no more „
+    # than closers.
+    low, high = text.count("„"), text.count("“") + text.count("”")
+    if (low + high) % 2 or low > high:
+        problems.append(f"unpaired curly double quotes ({low} „ and {high} “/”)")
+    if text.count('"') % 2:
+        problems.append(f'an odd number ({text.count(chr(34))}) of straight double quotes')
+    return problems
+
+
+@check("brackets", "warning")
+def brackets(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Brackets and quotation marks are balanced.
+
+    Quotes are counted by kind: « », ‹ ›, „ closed by “ or ”, “ ”, and even
+    straight ". A source sentence cut inside a quotation is unbalanced
+    itself; then the translation is not asked to be balanced either.
+    """
+    problems = []
+    if not _bracket_problems(source):
+        problems += [f"brackets: {problem}" for problem in _bracket_problems(target)]
+    if not _quote_problems(source):
+        problems += [f"quotes: {problem}" for problem in _quote_problems(target)]
+    return problems
+
+
+# --------------------------------------------------------------------------- form
+
+
+def _edges(text: str) -> tuple[str, str]:
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+
+
+_DOUBLE_SPACE = re.compile(f"[{_SPACES}]{{2,}}")
+
+
+@check("whitespace", "warning")
+def whitespace(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Leading and trailing whitespace as in the source, no double spaces added."""
+    problems = []
+    (source_lead, source_trail), (target_lead, target_trail) = _edges(source), _edges(target)
+    if source_lead != target_lead:
+        problems.append(f"leading whitespace {target_lead!r} differs from the source's {source_lead!r}")
+    if source_trail != target_trail:
+        problems.append(f"trailing whitespace {target_trail!r} differs from the source's {source_trail!r}")
+    inner_source, inner_target = source.strip(), target.strip()
+    if len(_DOUBLE_SPACE.findall(inner_target)) > len(_DOUBLE_SPACE.findall(inner_source)):
+        problems.append("the translation has a double space")
+    return problems
+
+
+_WORD = re.compile(r"(?<!\w)[^\W\d_]{2,}")
+
+
+@check("untranslated-copy", "warning")
+def untranslated_copy(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """The translation is not a copy of the source.
+
+    Only for a source of at least two words once handles, URLs, e-mails,
+    numbers and never-translated glossary terms are taken out.
+    """
+    if target.strip() != source.strip():
+        return []
+    words = source
+    for span in reversed(find_spans(words)):
+        words = words[: span.start] + " " + words[span.end :]
+    for term in _terms_for(glossary, language):
+        if term.verbatim:
+            words = _term_pattern(term.term).sub(" ", words)
+    if len(_WORD.findall(words)) < 2:
+        return []
+    return ["the translation is a copy of the source"]
+
+
+@check("length-ratio", "warning")
+def length_ratio(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """The translation is neither far shorter nor far longer than the source.
+
+    For sources of at least 20 characters, len(target) / len(source) must lie
+    within [0.4, 2.5] (characters, after stripping outer whitespace).
+    """
+    source_length, target_length = len(source.strip()), len(target.strip())
+    if source_length < LENGTH_RATIO_MIN_SOURCE:
+        return []
+    ratio = target_length / source_length
+    if ratio < LENGTH_RATIO_MIN:
+        return [f"the translation is {ratio:.0%} of the source's length (under {LENGTH_RATIO_MIN:.0%}): is something missing?"]
+    if ratio > LENGTH_RATIO_MAX:
+        return [f"the translation is {ratio:.0%} of the source's length (over {LENGTH_RATIO_MAX:.0%}): is something repeated?"]
+    return []
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _normalise_plural(value: str) -> str:
+    return "".join(value.split()).rstrip(";")
+
+
+@check("header", "error", scope="catalogue")
+def header(po: polib.POFile, *, language: str) -> list[str]:
+    """The header's Language and Plural-Forms agree with the catalogue's language."""
+    facts = language_facts(language)
+    problems = []
+    declared = po.metadata.get("Language", "").strip()
+    if not declared:
+        problems.append(f"the header has no Language; add 'Language: {facts.code}'")
+    elif declared.replace("-", "_") != facts.code:
+        problems.append(f"the header says Language: {declared} but the catalogue is for {facts.code}")
+    plural = po.metadata.get("Plural-Forms", "").strip()
+    if not plural:
+        problems.append(f"the header has no Plural-Forms; add 'Plural-Forms: {facts.plural_forms}'")
+    elif _normalise_plural(plural) != _normalise_plural(facts.plural_forms):
+        problems.append(f"Plural-Forms {plural!r} disagrees with Babel's {facts.plural_forms!r} for {facts.code}")
+    return problems
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _babel_locale(language: str) -> str:
+    return language_facts(language).code
+
+
+def _select(checks: Iterable[str | Check] | None, scope: str) -> list[Check]:
+    if checks is None:
+        return [c for c in CHECKS.values() if c.scope == scope]
+    selected = []
+    for item in checks:
+        if isinstance(item, Check):
+            selected.append(item)
+        elif item in CHECKS:
+            selected.append(CHECKS[item])
+        else:
+            raise ConfigError(f"{item!r} is not a check; choose from {', '.join(CHECKS)}.")
+    return [c for c in selected if c.scope == scope]
+
+
+def silenced(entry: polib.POEntry) -> set[str]:
+    """The ids of the checks the entry's `no-check-<id>` flags turn off."""
+    return {flag[len(SILENCE_PREFIX) :] for flag in entry.flags if flag.startswith(SILENCE_PREFIX)}
+
+
+def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(source, target) pairs of an entry: the msgstr, or each plural form."""
+    if entry.msgid_plural:
+        return [
+            (entry.msgid if index == 0 else entry.msgid_plural, text)
+            for index, text in sorted(entry.msgstr_plural.items())
+            if text
+        ]
+    return [(entry.msgid, entry.msgstr)] if entry.msgstr else []
+
+
+def is_checked(entry: polib.POEntry) -> bool:
+    """True for the entries the checks look at: translated, not obsolete, not the header."""
+    return bool(entry.msgid) and not entry.obsolete and bool(_pairs(entry))
+
+
+def check_entry(
+    entry: polib.POEntry,
+    *,
+    language: str,
+    glossary: Sequence[GlossaryTerm] = (),
+    checks: Iterable[str | Check] | None = None,
+    path: str = "",
+    source_language: str = SOURCE_LANGUAGE,
+) -> list[Finding]:
+    """Run the entry checks (all, or those named in *checks*) on one entry, minus its silenced ones."""
+    if not is_checked(entry):
+        return []
+    off = silenced(entry)
+    findings = []
+    for chosen in _select(checks, "entry"):
+        if chosen.id in off:
+            continue
+        for source, target in _pairs(entry):
+            for message in chosen.function(source, target, language=language, glossary=glossary, source_language=source_language):
+                findings.append(
+                    Finding(
+                        check=chosen.id,
+                        severity=chosen.severity,
+                        message=message,
+                        msgid=entry.msgid,
+                        line=entry.linenum or None,
+                        path=path,
+                        language=language,
+                        fuzzy=entry.fuzzy,
+                    )
+                )
+    return findings
+
+
+def check_catalogue(
+    po: polib.POFile,
+    *,
+    language: str,
+    path: str = "",
+    glossary: Sequence[GlossaryTerm] = (),
+    checks: Iterable[str | Check] | None = None,
+    source_language: str = SOURCE_LANGUAGE,
+) -> list[Finding]:
+    """Run the catalogue checks on *po*'s header and the entry checks on each translated entry."""
+    path = path or (po.fpath or "")
+    findings = [
+        Finding(
+            check=chosen.id,
+            severity=chosen.severity,
+            message=message,
+            msgid="",
+            line=None,
+            path=path,
+            language=language,
+            fuzzy=po.metadata_is_fuzzy,
+        )
+        for chosen in _select(checks, "catalogue")
+        for message in chosen.function(po, language=language)
+    ]
+    for entry in po:
+        findings += check_entry(entry, language=language, glossary=glossary, checks=checks, path=path, source_language=source_language)
+    return findings
