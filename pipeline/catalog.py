@@ -137,7 +137,7 @@ def merge(
     old = {(e.msgctxt, e.msgid): e for e in (po or []) if e.msgid}
     wanted = {(e.msgctxt, e.msgid) for e in pot}
     vanished = [e for key, e in old.items() if key not in wanted and e.msgstr]
-    matcher = _Matcher(vanished, threshold=fuzzy_threshold)
+    matcher = SimilarEntries(vanished, threshold=fuzzy_threshold)
 
     for template in pot:
         entry = polib.POEntry(
@@ -189,8 +189,8 @@ def merge(
     return result, report
 
 
-class _Matcher:
-    """Finds the most similar vanished sentence for a new one (RapidFuzz)."""
+class SimilarEntries:
+    """Finds the entry whose msgid is most similar to a sentence (RapidFuzz ratio, 0-100)."""
 
     def __init__(self, entries: list[polib.POEntry], *, threshold: float):
         self.entries = entries

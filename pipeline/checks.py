@@ -666,3 +666,23 @@ def check_catalogue(
     for entry in po:
         findings += check_entry(entry, language=language, glossary=glossary, checks=checks, path=path, source_language=source_language)
     return findings
+
+
+def msgfmt_findings(path: Path, *, language: str, shown: str = "") -> list[Finding]:
+    """Run GNU `msgfmt -c` on a catalogue (when gettext is installed); each complaint is an error."""
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return []
+    done = subprocess.run(
+        [msgfmt, "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, env={"LC_ALL": "C", "PATH": ""}
+    )
+    if done.returncode == 0:
+        return []
+    return [
+        Finding(check="msgfmt", severity="error", message=line.strip(), msgid="", line=None, path=shown or str(path), language=language, fuzzy=False)
+        for line in done.stderr.splitlines()
+        if line.strip() and "found" not in line
+    ]

@@ -178,35 +178,83 @@ def run(
 @app.command()
 @reports_errors
 def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: FormatOption = "table") -> None:
-    """Per language and domain: entries and words translated, fuzzy, untranslated, obsolete."""
-    from .status import catalogue_stats
-    from .catalog import catalogue_path, read_catalogue
-    from .languages import language
-
+    """Per language and domain: entries and words translated, fuzzy (machine/human), untranslated, obsolete; failed checks."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    rows = []
-    for code in settings.languages:
-        for domain in workflow.known_domains(settings):
-            path = catalogue_path(settings.locale_path, code, domain)
-            if path.exists():
-                rows.append(catalogue_stats(read_catalogue(path, language=language(code)), language=code, domain=domain))
+    rows = workflow.status(settings, languages=settings.languages)
     if format == "json":
-        out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
+        out.print_json(json.dumps([{**stats.as_dict(), "failed_checks": failed} for stats, failed in rows], ensure_ascii=False))
         return
-    table = Table(title="Catalogue status (entries / words)")
-    for column in ("language", "domain", "translated", "fuzzy (MT)", "fuzzy (human)", "untranslated", "obsolete", "complete"):
-        table.add_column(column, justify="left" if column in ("language", "domain") else "right")
-    for row in rows:
-        cells = [f"{c.entries} / {c.words}" for c in (row.translated, row.fuzzy_machine, row.fuzzy_human, row.untranslated, row.obsolete)]
-        table.add_row(row.language, row.domain, *cells, f"{row.completeness:.1f}%")
+    from rich import box
+
+    table = Table(title="Catalogue status: entries/words", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    table.caption = "MT: unreviewed machine suggestions · fuzzy: human translations to review · failed: error checks"
+    for column in ("lang", "domain", "translated", "MT", "fuzzy", "missing", "obsolete", "complete", "failed"):
+        table.add_column(column, justify="left" if column in ("lang", "domain") else "right", no_wrap=True)
+    for row, failed in rows:
+        cells = [f"{c.entries}/{c.words}" for c in (row.translated, row.fuzzy_machine, row.fuzzy_human, row.untranslated, row.obsolete)]
+        table.add_row(row.language, row.domain, *cells, f"{row.completeness:.1f}%", str(failed))
     out.print(table)
 
 
 @app.command()
 @reports_errors
-def roundtrip(sources: SourcesArgument = None) -> None:
-    """Identity check: extract, set every msgstr to its msgid in memory, rebuild, compare bytes."""
-    settings = _settings()
+def check(
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    format: FormatOption = "table",
+    no_msgfmt: Annotated[bool, typer.Option("--no-msgfmt", help="Skip GNU msgfmt -c.")] = False,
+) -> None:
+    """QA checks: numbers, protected spans, glossary, punctuation, quotes, whitespace, length, headers, msgfmt -c.
+
+    Exit 1 when an error-severity check fails on a reviewed entry or a header.
+    Silence one check on one entry with the flag `#, no-check-<id>`.
+    """
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    findings = workflow.check(settings, languages=settings.languages, use_msgfmt=not no_msgfmt)
+    failing = [f for f in findings if f.severity == "error" and not f.fuzzy]
+    if format == "json":
+        out.print_json(json.dumps([vars(f) for f in findings], ensure_ascii=False))
+    elif findings:
+        table = Table(title=f"{len(findings)} findings ({len(failing)} failing)")
+        for column in ("where", "check", "severity", "problem", "sentence"):
+            table.add_column(column, overflow="fold")
+        for f in findings:
+            where = f"{f.path}:{f.line}" if f.line else f.path
+            table.add_row(where, f.check, f.severity + (" (fuzzy)" if f.fuzzy else ""), f.message, f.msgid[:60])
+        out.print(table)
+    else:
+        out.print("All checks passed.")
+    if failing:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def roundtrip(
+    sources: SourcesArgument = None,
+    back_translate: Annotated[bool, typer.Option("--back-translate", help="Translate each translation back to the source language with the installed reverse model, score it with chrF and note the score in the entry.")] = False,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    engine: EngineOption = None,
+    models_dir: ModelsDirOption = None,
+    worst: Annotated[int, typer.Option(help="How many of the weakest sentences to list.")] = 10,
+) -> None:
+    """Identity check (extract, msgstr = msgid in memory, rebuild, compare bytes), or --back-translate."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    if back_translate:
+        from .engines import get_engine
+
+        settings = _engine_settings(settings, engine=engine, models_dir=models_dir)
+        scored = workflow.back_translate(
+            settings, get_engine(settings.engine, **settings.engine_options()), languages=settings.languages
+        )
+        table = Table(title=f"Weakest back-translations (chrF, of {len(scored)})")
+        for column in ("lang", "chrF", "source", "back-translation"):
+            table.add_column(column, overflow="fold")
+        for item in scored[:worst]:
+            table.add_row(item.language, f"{item.chrf:.1f}", item.msgid[:70], item.back[:70])
+        out.print(table)
+        return
     failed = False
     for result in workflow.roundtrip(settings, _sources(settings, sources)):
         if result.identical:
@@ -352,8 +400,10 @@ def _print_updates(results) -> None:
     for result in results:
         r = result.report
         state = "written" if result.changed else "unchanged"
+        m = result.memory
+        memory = f", {m.exact} from memory, {m.fuzzy} memory suggestions" if m.exact or m.fuzzy else ""
         out.print(
-            f"{_show(result.path)}: {r.kept + r.revived} kept, {r.fuzzy_matched} fuzzy, {r.new} new, {r.obsoleted} obsoleted ({state})"
+            f"{_show(result.path)}: {r.kept + r.revived} kept, {r.fuzzy_matched} fuzzy, {r.new} new{memory}, {r.obsoleted} obsoleted ({state})"
         )
 
 

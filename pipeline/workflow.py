@@ -22,6 +22,7 @@ from .engines import Engine
 from .errors import CatalogueError, SourceError
 from .extract import build_template, write_template
 from .languages import language
+from .memory import MemoryReport, apply_memory, load_memory, memory_path, remember
 from .settings import Settings
 from .translate import TranslateResult, fill_catalogues, pending_entries
 
@@ -41,6 +42,7 @@ class UpdateResult:
     path: Path
     report: MergeReport
     changed: bool
+    memory: MemoryReport = field(default_factory=MemoryReport)
 
 
 @dataclass
@@ -145,15 +147,32 @@ def update(
             path = catalogue_path(settings.locale_path, lang.code, domain)
             po = read_catalogue(path, language=lang) if path.exists() else None
             plan.append((domain, lang, path, pot, po))
+    memories = {lang.code: load_memory(memory_path(settings.locale_path, lang.code), lang) for _, lang, *_ in plan}
+    for code, memory in memories.items():
+        remember(memory, _catalogues_on_disk(settings, code))
     results = []
     for domain, lang, path, pot, po in plan:
         merged, report = merge(
             pot, po, lang, fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete
         )
+        # The memory answers before any engine: MT only sees what it cannot.
+        memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
         if po is not None and _same_entries(po, merged):
             merged = po  # nothing to merge: keep the file byte for byte
-        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(merged, path)))
+        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(merged, path), memory_report))
+    for code, memory in memories.items():
+        remember(memory, _catalogues_on_disk(settings, code))
+        write_catalogue(memory, memory_path(settings.locale_path, code))
     return results
+
+
+def _catalogues_on_disk(settings: Settings, code: str) -> list[tuple[str, polib.POFile]]:
+    """(domain, catalogue) for every catalogue of one language."""
+    lang = language(code)
+    return [
+        (path.stem, read_catalogue(path, language=lang))
+        for path in sorted((settings.locale_path / code / "LC_MESSAGES").glob("*.po"))
+    ]
 
 
 def translation_jobs(
@@ -226,6 +245,98 @@ def bundle(
         )
         results.extend(per_article)
     return results
+
+
+def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None):
+    """(CatalogueStats, number of failing error checks) for every catalogue of *languages*."""
+    from . import checks
+    from .status import catalogue_stats
+
+    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    rows = []
+    for code in languages:
+        lang = language(code)
+        for domain in domains or known_domains(settings):
+            path = catalogue_path(settings.locale_path, lang.code, domain)
+            if path.exists():
+                po = read_catalogue(path, language=lang)
+                findings = checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
+                failed = sum(1 for f in findings if f.severity == "error" and not f.fuzzy)
+                rows.append((catalogue_stats(po, language=lang.code, domain=domain), failed))
+    return rows
+
+
+def check(
+    settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None, use_msgfmt: bool = True
+):
+    """Run the QA checks (and GNU `msgfmt -c`, when installed) over every catalogue."""
+    from . import checks
+
+    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    findings = []
+    for code in languages:
+        lang = language(code)
+        for domain in domains or known_domains(settings):
+            path = catalogue_path(settings.locale_path, lang.code, domain)
+            if not path.exists():
+                continue
+            po = read_catalogue(path)  # header problems become findings, not errors
+            shown = reference(settings, path)
+            findings += checks.check_catalogue(
+                po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
+            )
+            if use_msgfmt:
+                findings += checks.msgfmt_findings(path, language=lang.code, shown=shown)
+    return findings
+
+
+@dataclass
+class BackTranslation:
+    """One sentence translated back into the source language, scored against it."""
+
+    language: str
+    domain: str
+    msgid: str
+    msgstr: str
+    back: str
+    chrf: float
+
+
+BACK_MARK = "back-translation chrF: "
+
+
+def back_translate(
+    settings: Settings,
+    engine: Engine,
+    *,
+    languages: tuple[str, ...],
+    domains: list[str] | None = None,
+    progress: Callable[[str, int], Callable[[int], None] | None] | None = None,
+) -> list[BackTranslation]:
+    """Translate every translation back to the source language, score it with chrF, note it in the entry.
+
+    Returns the scored sentences, weakest first. Translations and flags are
+    never changed; only the `back-translation chrF:` comment line is.
+    """
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    results = []
+    for job in translation_jobs(settings, languages=languages, domains=domains):
+        entries = [(p, e) for p, po in zip(job.paths, job.catalogues) for e in po if e.msgstr and not e.obsolete and e.msgid]
+        targets = list(dict.fromkeys(e.msgstr for _, e in entries))
+        if not targets:
+            continue
+        callback = progress(job.language, len(targets)) if progress else None
+        backs = dict(zip(targets, engine.translate_batch(targets, source=job.language, target=settings.source_language, progress=callback)))
+        for path, entry in entries:
+            back = backs[entry.msgstr]
+            score = round(chrf.sentence_score(back, [entry.msgid]).score, 1)
+            lines = [line for line in entry.tcomment.splitlines() if not line.startswith(BACK_MARK)]
+            entry.tcomment = "\n".join(lines + [f"{BACK_MARK}{score} ({back[:60]}{'…' if len(back) > 60 else ''})"])
+            results.append(BackTranslation(job.language, path.stem, entry.msgid, entry.msgstr, back, score))
+        job.save()
+    return sorted(results, key=lambda r: (r.chrf, r.language, r.msgid))
 
 
 def roundtrip(settings: Settings, sources) -> list[RoundtripResult]:
