@@ -57,31 +57,31 @@ Vilnius Riga Tallinn Helsinki Stockholm Oslo Copenhagen London Dublin Lisbon Por
 Naples Athens Istanbul Ankara Tbilisi Chisinau Minsk""".split()
 _MONTHS = "January February March April May June July August September October November December".split()
 _DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-_TIMES = """last week|this week|next week|last month|earlier this year|in the early hours of the
+_TIMES = [part.strip() for part in """last week|this week|next week|last month|earlier this year|in the early hours of the
 morning|overnight|at the weekend|in recent days|over the past few months|within hours|after
 midnight|before dawn|in the afternoon|late last night|for the second time this year|two days
-later|shortly before noon|at the end of the session""".replace("\n", " ").split("|")
-_CLAUSES = """according to the report|officials said|the ministry said in a statement|
+later|shortly before noon|at the end of the session""".replace("\n", " ").split("|")]
+_CLAUSES = [part.strip() for part in """according to the report|officials said|the ministry said in a statement|
 witnesses told reporters|the governor added|local media reported|a spokesperson confirmed|
 although the details remain unclear|despite heavy rain|as the fighting continued|
 while talks were under way|amid growing concern|in a move criticised by the opposition|
 after a long debate|for the first time since the war began|under pressure from the allies|
 with support from international partners|as prices continued to rise|but gave no further
 details|which was later withdrawn|a claim that could not be independently verified|citing
-security concerns|to the surprise of many observers|in a rare show of unity""".replace("\n", " ").split("|")
+security concerns|to the surprise of many observers|in a rare show of unity""".replace("\n", " ").split("|")]
 _NOUNS = """people homes buildings vehicles tanks drones missiles rockets shells families children
 workers jobs schools hospitals villages towns tonnes litres kilometres miles units hectares
 households patients passengers flights trains containers tickets signatures votes seats""".split()
-_QUOTES = """We will not give up|This is only the beginning|Nobody expected this|We need help now|
+_QUOTES = [part.strip() for part in """We will not give up|This is only the beginning|Nobody expected this|We need help now|
 The situation is under control|I really don't know what to say|It was the worst night of my
 life|We are doing everything we can|The numbers speak for themselves|There is no alternative|
 We have been waiting for months|Everyone here is exhausted|It is too early to say|This changes
-everything|We were not consulted""".replace("\n", " ").split("|")
+everything|We were not consulted""".replace("\n", " ").split("|")]
 
 
 def _seed_words() -> list[str]:
     text = SEED_ARTICLE.read_text(encoding="utf-8")
-    return sorted({w for w in re.findall(r"[A-Za-z][a-z]+", text) if len(w) > 3})
+    return sorted({w for w in re.findall(r"\b[a-z]{5,}\b", text)})
 
 
 class SentenceGenerator:
@@ -131,6 +131,10 @@ class SentenceGenerator:
     def clause(self) -> str:
         r = self.rng
         parts = [self.subject(), r.choice(_VERBS), self.obj()]
+        if r.random() < 0.4:
+            parts.insert(1, r.choice(["reportedly", "also", "finally", "quietly", "again", "initially", "swiftly", "partly", "formally"]))
+        if r.random() < 0.35:
+            parts.append(f"{r.choice(['with', 'without', 'for'])} {r.choice(['the help of', 'the support of', 'the approval of', 'a warning from'])} {self._lower(self.subject())}")
         if r.random() < 0.6:
             parts.append(self.when())
         if r.random() < 0.3:
@@ -146,7 +150,7 @@ class SentenceGenerator:
         while True:
             roll = r.random()
             end = "."
-            if roll < 0.3:
+            if roll < 0.2:
                 text = self.clause()
             elif roll < 0.45:
                 text = f"{self.clause()}, {r.choice(_CLAUSES)}"

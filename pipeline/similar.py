@@ -37,8 +37,10 @@ from collections import Counter
 _WORD = re.compile(r"\w+")
 
 
-def _words(sentence: str) -> set[str]:
-    return set(_WORD.findall(sentence.casefold()))
+def _features(sentence: str) -> set[str]:
+    """Words and word pairs (casefolded): pairs are rare, so they rank near-duplicates first."""
+    words = _WORD.findall(sentence.casefold())
+    return {*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))}
 
 
 class FuzzyIndex:
@@ -64,7 +66,7 @@ class FuzzyIndex:
         self.full_scan = full_scan
         self._postings: dict[str, list[int]] = {}
         for index, sentence in enumerate(self.sentences):
-            for word in _words(sentence):
+            for word in _features(sentence):
                 self._postings.setdefault(word, []).append(index)
         # Indexes sorted by length, for the length window of a query.
         self._by_length = sorted(range(len(self.sentences)), key=lambda i: (len(self.sentences[i]), i))
@@ -115,7 +117,7 @@ class FuzzyIndex:
 
     def _candidates(self, sentence: str, low: int, high: int) -> list[int]:
         """The indexes sharing the most (not too common) words with *sentence*, in index order."""
-        words = [w for w in _words(sentence) if w in self._postings]
+        words = [w for w in _features(sentence) if w in self._postings]
         if not words:
             return []
         rare = [w for w in words if len(self._postings[w]) <= self.common]
