@@ -8,6 +8,7 @@ back, translation and all, when their sentence returns.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,7 +17,7 @@ from pathlib import Path
 import polib
 
 from .atomic import atomic_path
-from .errors import CatalogueError
+from .errors import CatalogueError, ConcurrentEditError
 from .languages import Language
 
 WRAP_WIDTH = 79
@@ -63,6 +64,7 @@ def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POF
     except (OSError, ValueError) as exc:
         raise CatalogueError(f"{path}: malformed catalogue ({_polib_message(exc)}); fix it in a PO editor or restore it from version control.") from None
     po.fpath = str(path)
+    po.fingerprint = fingerprint(data)
     if language is not None:
         _check_header(po, path, language)
     return po
@@ -74,17 +76,37 @@ def format_catalogue(po: polib.POFile) -> str:
     return str(po)
 
 
+ABSENT = "absent"  # the fingerprint of a catalogue that did not exist when it was read
+
+
+def fingerprint(data: bytes | None) -> str:
+    """What a catalogue file held when it was read (to detect edits made meanwhile)."""
+    return hashlib.sha256(data).hexdigest() if data is not None else ABSENT
+
+
 def write_catalogue(po: polib.POFile, path: Path) -> bool:
-    """Write *po* atomically at *path*; return False when the file already holds it."""
+    """Write *po* atomically at *path*; return False when the file already holds it.
+
+    A catalogue read from disk remembers what the file held (its
+    fingerprint); if someone saved the file since (a translator in Poedit),
+    nothing is written and ConcurrentEditError says so: their edit wins.
+    """
     text = format_catalogue(po)
     path = Path(path)
     try:
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
+        current = path.read_bytes() if path.is_file() else None
+    except OSError:
+        current = None
+    expected = getattr(po, "fingerprint", None)
+    if expected is not None and fingerprint(current) != expected:
+        raise ConcurrentEditError(
+            f"{path}: the file was changed by someone else while the pipeline worked on it; nothing was written, their edit is kept. Run the command again."
+        )
+    if current is not None and current == text.encode("utf-8"):
+        return False
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
+    po.fingerprint = fingerprint(text.encode("utf-8"))
     return True
 
 
@@ -127,6 +149,7 @@ def merge(
     """Merge a template into a catalogue like msgmerge, never losing a translation."""
     report = MergeReport()
     result = new_catalogue(pot, language)
+    result.fingerprint = getattr(po, "fingerprint", None) if po is not None else ABSENT
     if po is not None:
         result.header = po.header
         result.metadata = dict(po.metadata)

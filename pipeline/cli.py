@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import workflow
-from .errors import PipelineError
+from .errors import PipelineError, TranslationInterrupted
 from .languages import parse_languages
 from .settings import Settings, load_settings
 
@@ -39,13 +39,29 @@ SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="Source art
 FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
 
 
+_lock_wait = {"seconds": 10.0}
+
+
+@app.callback()
+def main_options(
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+) -> None:
+    """Offline translation and localisation of newsroom articles."""
+    _lock_wait["seconds"] = wait
+
+
 def reports_errors(command):
-    """Turn library errors into one line on stderr and their exit code."""
+    """Turn library errors into one line on stderr and their exit code; hold the catalogue lock."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from .lock import project_lock
+
         try:
-            return command(*args, **kwargs)
+            settings = load_settings()
+            locale_dir = kwargs.get("locale_dir") or settings.locale_dir
+            with project_lock(settings.resolve(locale_dir), timeout=_lock_wait["seconds"]):
+                return command(*args, **kwargs)
         except PipelineError as exc:
             err.print(f"error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -349,8 +365,6 @@ def models_remove(
 
 def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_mt: bool = False) -> list[str]:
     """Run every pending translation job; return the languages that failed."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from .engines import get_engine
 
     jobs = workflow.translation_jobs(settings, languages=settings.languages, domains=domains, refresh_mt=refresh_mt)
@@ -361,24 +375,11 @@ def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_
             continue
         try:
             engine = engine or get_engine(settings.engine, **settings.engine_options())
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
-                console=err,
-                transient=False,
-            ) as progress:
-                task = progress.add_task(f"{settings.engine} {settings.source_language}→{job.language}", total=job.pending, rate="")
-
-                def advance(count: int, task=task) -> None:
-                    progress.advance(task, count)
-                    speed = progress.tasks[task].speed
-                    progress.update(task, rate=f"{speed:.1f} sentences/s" if speed else "")
-
-                result = job.run(engine, advance)
-            job.save()
+            result = _run_job(job, engine, settings)
+        except TranslationInterrupted as stop:
+            saved = job.save()
+            err.print(f"error: {stop}; {len(saved)} catalogue(s) saved with what was finished. Run the command again to continue.")
+            raise typer.Exit(stop.exit_code) from None
         except PipelineError as exc:
             err.print(f"error: {exc}")
             failed.append(job.language)
@@ -386,6 +387,24 @@ def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_
         flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
         out.print(f"{job.language}: {result.entries} entries filled by {settings.engine} (fuzzy){flagged}")
     return failed
+
+
+def _run_job(job, engine, settings: Settings):
+    """Translate one language's pending entries with a progress bar, then save its catalogues."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task(f"{settings.engine} {settings.source_language}→{job.language}", total=job.pending, rate="")
+
+        def advance(count: float) -> None:
+            progress.advance(task, count)
+            speed = progress.tasks[task].speed
+            progress.update(task, rate=f"{speed:.1f} sentences/s" if speed else "")
+
+        result = job.run(engine, advance)
+    job.save()
+    return result
 
 
 def _show(path: Path) -> str:
@@ -417,5 +436,11 @@ def _print_bundles(results) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; SIGTERM stops like Ctrl-C (finished work is saved)."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     app()

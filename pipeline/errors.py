@@ -19,6 +19,10 @@ class CatalogueError(PipelineError):
     """A PO/POT catalogue is malformed or inconsistent."""
 
 
+class ConcurrentEditError(CatalogueError):
+    """A catalogue changed on disk between the pipeline's read and its write."""
+
+
 class LanguageError(PipelineError):
     """A language code is unknown or malformed."""
 
@@ -45,3 +49,13 @@ class MissingModelError(ModelError):
 
 class LockError(PipelineError):
     """Another pipeline process holds the catalogues."""
+
+
+class TranslationInterrupted(EngineError):
+    """Machine translation was interrupted; `partial` holds the outputs finished so far (None elsewhere)."""
+
+    exit_code = 130
+
+    def __init__(self, message: str, partial: list):
+        super().__init__(message)
+        self.partial = partial

@@ -14,6 +14,7 @@ import polib
 
 from .catalog import MT_MARK, is_machine
 from .engines import Engine
+from .errors import TranslationInterrupted
 from .protect import mask, unmask
 
 REVIEW_MARK = "needs review: "
@@ -63,9 +64,21 @@ def fill_catalogues(
         return result
     msgids = list(by_msgid)
     masked = [mask(msgid) for msgid in msgids]
-    outputs = engine.translate_batch([text for text, _ in masked], source=source, target=target, progress=progress)
     origin = MT_MARK + engine.provenance(source, target)
+    try:
+        outputs = engine.translate_batch([text for text, _ in masked], source=source, target=target, progress=progress)
+    except TranslationInterrupted as stop:
+        _apply(result, by_msgid, msgids, masked, stop.partial, origin)
+        raise
+    _apply(result, by_msgid, msgids, masked, outputs, origin)
+    return result
+
+
+def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:
+    """Write each finished output into its entries, fuzzy, with its origin (None = not finished)."""
     for msgid, (_, originals), output in zip(msgids, masked, outputs):
+        if output is None:
+            continue
         text, lost = unmask(output, originals)
         notes = [origin]
         if lost:
@@ -82,5 +95,4 @@ def fill_catalogues(
             ]
             entry.tcomment = "\n".join(notes + kept)
             result.entries += 1
-    result.sentences = len(msgids)
-    return result
+        result.sentences += 1

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import models
-from ..errors import EngineError
+from ..errors import EngineError, TranslationInterrupted
 
 ARGOS_BEAM_SIZE = 4  # argostranslate's default ARGOS_BEAM_SIZE
 ARGOS_LENGTH_PENALTY = 0.2
@@ -72,10 +72,15 @@ class ArgosEngine:
     def translate_batch(self, sentences, *, source, target, progress=None):
         route = models.find_route(source, target)  # MissingModelError names the install command
         texts = list(sentences)
-        for info in route:
+        for number, info in enumerate(route, start=1):
             leg = self._load(info)
             step = (lambda n: progress(n / len(route))) if progress else None
-            texts = self._translate_leg(leg, texts, step)
+            try:
+                texts = self._translate_leg(leg, texts, step)
+            except TranslationInterrupted as stop:
+                if number < len(route):  # a pivot's first leg is not a translation yet
+                    stop.partial = [None] * len(texts)
+                raise
         return texts
 
     def _translate_leg(self, leg: _Leg, texts: list[str], progress) -> list[str]:
@@ -101,10 +106,17 @@ class ArgosEngine:
             max_decoding_length=max(ARGOS_OUTPUT_CAP, 4 * longest),
         )
         translated = {}
-        for text, result in zip(ordered, results):
-            translated[text] = self._detokenize(leg, result.hypotheses[0])
-            if progress:
-                progress(1)
+        try:
+            for text, result in zip(ordered, results):
+                translated[text] = self._detokenize(leg, result.hypotheses[0])
+                if progress:
+                    progress(1)
+        except KeyboardInterrupt:
+            # Batches already decoded are kept: the caller saves them.
+            raise TranslationInterrupted(
+                f"translation interrupted after {len(translated)} of {len(unique)} sentences",
+                [translated.get(text) for text in texts],
+            ) from None
         return [translated[text] for text in texts]
 
     @staticmethod
