@@ -10,7 +10,6 @@ tokens are kept intact so the checks can see them.
 
 from __future__ import annotations
 
-import re
 
 from ..protect import MASK_PATTERN, find_spans
 

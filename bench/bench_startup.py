@@ -1,0 +1,124 @@
+"""Start-up cost of the `pipeline` command: `--help`, and `run` with nothing to translate.
+
+Works on a copy of the project (pyproject.toml, seeds, hand catalogues) under
+bench/out/startup/; a first `pipeline run --engine pseudo` fills whatever the
+hand catalogues lack, so the timed `pipeline run` (the configured engine,
+argos) finds nothing to translate. Each command runs as a subprocess through
+the installed console script; the median of 5 is reported. A second, in-process
+run lists the heavy modules each command imported (expected: none).
+
+    .venv/bin/python bench/bench_startup.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _common as common  # noqa: E402
+from _common import HEAVY_MODULES, OUT, ROOT, machine, median, table, verdict  # noqa: E402
+
+PIPELINE = Path(sys.executable).with_name("pipeline")
+PROJECT = OUT / "startup" / "project"
+
+# Run the CLI in-process and report which heavy modules it imported (at exit, whatever the exit code).
+_PROBE = """
+import atexit, json, sys
+heavy = {heavy!r}
+atexit.register(lambda: print("HEAVY " + json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set(heavy))), file=sys.stderr))
+sys.argv = ["pipeline", *{argv!r}]
+from pipeline.cli import main
+main()
+"""
+
+
+def make_project() -> dict[str, str]:
+    shutil.rmtree(PROJECT.parent, ignore_errors=True)
+    PROJECT.mkdir(parents=True)
+    shutil.copy(ROOT / "pyproject.toml", PROJECT / "pyproject.toml")
+    shutil.copytree(ROOT / "seeds", PROJECT / "seeds")
+    shutil.copytree(ROOT / "locale", PROJECT / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    env = os.environ.copy()
+    env.update(common.isolate_argos(PROJECT.parent / "home"))
+    return env
+
+
+def timed(argv: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run([str(PIPELINE), *argv], cwd=PROJECT, env=env, capture_output=True, text=True)
+    return time.perf_counter() - started, done
+
+
+def heavy_imports(argv: list[str], env: dict) -> list[str] | str:
+    code = _PROBE.format(heavy=list(HEAVY_MODULES), argv=argv)
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True)
+    for line in done.stderr.splitlines():
+        if line.startswith("HEAVY "):
+            return json.loads(line[len("HEAVY "):])
+    return f"? (exit {done.returncode}: {done.stderr.strip()[-200:]})"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not PIPELINE.exists():
+        print(f"{PIPELINE}: console script not found; run `.venv/bin/pip install -e .` first", file=sys.stderr)
+        return 2
+    env = make_project()
+    _, prepared = timed(["run", "--engine", "pseudo"], env)
+    if prepared.returncode != 0:
+        print(f"preparing the copy failed ({prepared.returncode}): {prepared.stderr.strip()}", file=sys.stderr)
+        return 2
+
+    commands = {
+        "pipeline --help": (["--help"], 0.3),
+        "pipeline run (nothing to translate)": (["run"], 1.0),
+        "python -c pass (interpreter floor)": (None, None),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    codes: dict[str, set[int]] = {name: set() for name in commands}
+    timed(["--help"], env)  # warm the file cache once
+    for _ in range(args.repeats):
+        for name, (command, _) in commands.items():
+            if command is None:
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-c", "pass"], env=env)
+                times[name].append(time.perf_counter() - started)
+                codes[name].add(0)
+                continue
+            seconds, done = timed(command, env)
+            times[name].append(seconds)
+            codes[name].add(done.returncode)
+
+    print(f"machine: {machine()}")
+    print(f"project copy: {PROJECT}\n")
+    rows = []
+    for name, (command, target) in commands.items():
+        value = median(times[name])
+        heavy = heavy_imports(command, env) if command is not None else "–"
+        rows.append([
+            name,
+            value,
+            f"{min(times[name]):.3f}–{max(times[name]):.3f}",
+            ",".join(map(str, sorted(codes[name]))),
+            heavy if isinstance(heavy, str) else (", ".join(heavy) or "none"),
+            f"≤ {target} s" if target else "–",
+            verdict(value, target, at_least=False) if target else "–",
+        ])
+    print(table(["command", f"median of {args.repeats} (s)", "min–max", "exit", "heavy modules imported", "target", "verdict"], rows))
+    print(f"\nheavy modules looked for: {', '.join(HEAVY_MODULES)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
