@@ -71,9 +71,11 @@ def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POF
 
 
 def format_catalogue(po: polib.POFile) -> str:
-    """The catalogue as text, exactly as it would be written."""
+    """The catalogue as text, exactly as GNU gettext (msgcat, Poedit) would write it."""
+    from .poformat import format_po
+
     po.wrapwidth = WRAP_WIDTH
-    return str(po)
+    return format_po(po, width=WRAP_WIDTH)
 
 
 ABSENT = "absent"  # the fingerprint of a catalogue that did not exist when it was read
@@ -193,7 +195,7 @@ def merge(
         result.append(entry)
 
     for key, previous in old.items():
-        if key in wanted or not (previous.msgstr or previous.tcomment):
+        if key in wanted or not previous.msgstr:
             continue
         if purge_obsolete:
             report.purged += 1
@@ -242,6 +244,8 @@ def _lint(text: str, path: Path) -> None:
     """
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
+        if stripped.startswith("#~|"):
+            continue
         if stripped.startswith("#~"):
             stripped = stripped[2:].strip()
         elif stripped.startswith("#"):

@@ -65,7 +65,7 @@ def write_template(articles: list[Article], path: Path) -> bool:
         old = read_catalogue(path)
         kept = build_template(articles, creation_date=old.metadata.get("POT-Creation-Date", ""))
         if format_catalogue(kept) == format_catalogue(old):
-            return False
+            return write_catalogue(kept, path)  # same entries: bytes change only if the layout did
     return write_catalogue(build_template(articles), path)
 
 

@@ -2,7 +2,7 @@
 
 polib's writer differs from gettext's: it wraps with `textwrap` (breaking
 before a space, at another width), never wraps the header, keeps `fuzzy` on
-untranslated entries and writes no comments for obsolete entries. A translator
+untranslated entries and drops the references of obsolete ones. A translator
 who saves a catalogue in a gettext-based editor would then rewrite every long
 entry. `format_po` renders a polib catalogue the way gettext 0.21's
 `write-po.c` does, with the line breaking of libunistring 1.0 (Unicode 14):
@@ -18,7 +18,9 @@ entry. `format_po` renders a polib catalogue the way gettext 0.21's
 * `#:` references are packed up to the page width (counted in bytes, as
   gettext does), with `./` stripped and duplicates dropped; `#,` flags come in
   gettext's order (`fuzzy`, then format flags, `range:`, `no-wrap`); `fuzzy` is
-  not written on an untranslated entry; comments are never wrapped.
+  not written on an untranslated entry, nor an obsolete entry without a
+  translation at all; comments are never wrapped, and obsolete entries keep
+  theirs.
 
 Flags gettext does not know (the pipeline's `no-check-*`) are kept, after the
 known ones, although msgcat itself would drop them.
@@ -193,12 +195,13 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int | None, lang
         portion, overrides = _escaped(value, start, end, protected)
         if value[end - 1 : end] == "\n":
             overrides[-2] = _PROHIBITED  # never break just before the "\n" that ends a piece
+        kinds = [override or found for override, found in zip(overrides, _break_opportunities(portion))]
         column = first_start if first_line else 0
-        breaks = _wrap_points(portion, overrides, room, column)
+        breaks = _wrap_points(portion, kinds, room, column)
         if first_line and portion and (end < len(value) or (room is not None and column > room) or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = _wrap_points(portion, overrides, room, 0)
+            breaks = _wrap_points(portion, kinds, room, 0)
         pieces, last = [], 0
         for point in breaks:
             pieces.append(portion[last:point])
@@ -231,18 +234,18 @@ def _escaped(value: str, start: int, end: int, protected: set[int]) -> tuple[str
     return "".join(text), overrides
 
 
-def _wrap_points(text: str, overrides: list[int], width: int | None, start_column: int) -> list[int]:
-    """Where lines must start so that *text* fits in *width* columns (libunistring's
-    `u8_width_linebreaks`): greedily, at the last opportunity before the overflow."""
+def _wrap_points(text: str, kinds: list[int], width: int | None, start_column: int) -> list[int]:
+    """Where lines must start so that *text* fits in *width* columns, given the kind
+    of break possible before each character (libunistring's `u8_width_linebreaks`):
+    greedily, at the last opportunity before the overflow."""
     if width is None:
         return []
-    opportunities = _break_opportunities(text)
     points: list[int] = []
     last_point: int | None = None
     last_column, piece_width = start_column, 0
     for index, char in enumerate(text):
-        kind = overrides[index] if overrides[index] != _UNDEFINED else opportunities[index]
-        if kind in (_POSSIBLE, _MANDATORY) and last_point is not None and last_column + piece_width > width:
+        kind = kinds[index]
+        if kind != _PROHIBITED and last_point is not None and last_column + piece_width > width:
             points.append(last_point)
             last_column = 0
         if kind == _MANDATORY:
@@ -258,6 +261,7 @@ def _wrap_points(text: str, overrides: list[int], width: int | None, start_colum
     return points
 
 
+@lru_cache(maxsize=4096)
 def _columns(char: str) -> int:
     """Terminal columns of *char*, as libunistring 1.0's `uc_width` counts them."""
     code = ord(char)
@@ -286,10 +290,10 @@ _WIDE_UNASSIGNED = (
 
 # --- Format directives ------------------------------------------------------
 # gettext never breaks inside a format directive of the entry's (first) format
-# language, as long as the directives before it are valid. Python's follow
-# gettext's parser, C's come close (no `%I`/`<PRI..>` subtleties). gettext 0.21
-# does not protect Python brace directives; other languages' directives are
-# treated as plain text here, so one may be split where gettext would not.
+# language, up to the first invalid directive. C and Python directives are
+# parsed as gettext 0.21 parses them; gettext 0.21 does not protect Python brace
+# directives; the other languages' directives are treated as plain text here,
+# so one of them may be split where gettext would not.
 
 
 def _directive_interiors(value: str, language: str | None, *, translated: bool) -> set[int]:
@@ -318,9 +322,8 @@ def _c_directives(value: str, *, translated: bool, objc: bool) -> list[tuple[int
         match = _C_DIRECTIVE.match(value, index)
         if not match or ("I" in match["flags"] and not translated) or (match["conversion"] == "@" and not objc):
             break
-        conversion = match["conversion"] or "d"
         arguments = [star[1:-1] for star in (match["width"], match["precision"]) if star and star.startswith("*")]
-        if conversion not in "%m":
+        if match["conversion"] not in ("%", "m"):  # `%%` and `%m` take no argument
             arguments.append(match["number"] or "")
         if any(argument and int(argument) == 0 for argument in [*arguments, match["number"] or ""]):
             break
@@ -492,6 +495,7 @@ def _break_opportunities(text: str) -> list[int]:
     return result
 
 
+@lru_cache(maxsize=4096)
 def _line_break_class(code: int) -> int:
     starts, classes = _line_break_table()
     return classes[bisect_right(starts, code) - 1]

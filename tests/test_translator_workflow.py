@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import polib
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -62,6 +64,12 @@ def test_scripted_translator_and_editor_session(project):
     new = po.find("A drone unit joined the patrol at dawn.")
     assert new.fuzzy and new.tcomment.startswith("machine translation: pseudo")
     assert po.find(edited.msgid).msgstr == edited.msgstr
+
+    # Written the way GNU gettext writes it: msgcat (as Poedit would save) changes nothing.
+    if shutil.which("msgcat"):
+        for path in sorted((project / "locale").rglob("*.po")) + sorted((project / "locale").glob("*.pot")):
+            done = subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
+            assert done.stdout == path.read_bytes(), path
 
     # 3. The deleted sentence comes back: so does its translation.
     (project / "seeds/article.txt").write_bytes(SEED.read_bytes())
