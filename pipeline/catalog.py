@@ -215,20 +215,20 @@ def merge(
 
 
 class SimilarEntries:
-    """Finds the entry whose msgid is most similar to a sentence (RapidFuzz ratio, 0-100)."""
+    """Finds the entry whose msgid is most similar to a sentence (msgmerge's measure, 0-100)."""
 
     def __init__(self, entries: list[polib.POEntry], *, threshold: float):
+        from .similar import FuzzyIndex
+
         self.entries = entries
-        self.choices = [e.msgid for e in entries]
+        self.index = FuzzyIndex([e.msgid for e in entries])
         self.threshold = threshold
 
     def best(self, msgid: str) -> polib.POEntry | None:
-        if not self.choices:
+        if not self.entries:
             return None
-        from rapidfuzz import fuzz, process
-
-        found = process.extractOne(msgid, self.choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
-        return self.entries[found[2]] if found else None
+        found = self.index.best(msgid, threshold=self.threshold)
+        return self.entries[found] if found is not None else None
 
 
 _STRING = r'"(?:[^"\\]|\\[\\"ntrabfv]|\\[0-7]{1,3}|\\x[0-9a-fA-F]+)*"'
