@@ -393,6 +393,7 @@ def _run_job(job, engine, settings: Settings):
     """Translate one language's pending entries with a progress bar, then save its catalogues."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    engine.provenance(settings.source_language, job.language)  # a missing model fails before the bar
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
     with Progress(*columns, console=err) as progress:
         task = progress.add_task(f"{settings.engine} {settings.source_language}→{job.language}", total=job.pending, rate="")
