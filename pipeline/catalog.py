@@ -60,9 +60,19 @@ def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POF
         raise CatalogueError(f"{path}: the catalogue is empty; delete it and run `pipeline update` to recreate it.")
     _lint(text, path)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=True)
+        # polib's own duplicate check is quadratic (minutes on 10,000 entries):
+        # parse, then look for duplicates with a set.
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
         raise CatalogueError(f"{path}: malformed catalogue ({_polib_message(exc)}); fix it in a PO editor or restore it from version control.") from None
+    seen: set = set()
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid, entry.obsolete)
+        if key in seen:
+            raise CatalogueError(
+                f"{path}:{entry.linenum}: malformed catalogue (duplicate entry for {entry.msgid[:50]!r}); remove one of the two entries."
+            )
+        seen.add(key)
     po.fpath = str(path)
     po.fingerprint = fingerprint(data)
     if language is not None:
