@@ -45,6 +45,7 @@ FORMAT_LANGUAGES = (
     "gfc-internal", "ycp",
 )  # fmt: skip
 
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
 
 
@@ -219,6 +220,9 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int | None, lang
 def _escaped(value: str, start: int, end: int, protected: set[int]) -> tuple[str, list[int]]:
     """The text of value[start:end] as written between quotes, and per character of
     it the break that must (not) happen before it (_UNDEFINED: the text decides)."""
+    piece = value[start:end]
+    if not protected and not _NEEDS_ESCAPE.search(piece):
+        return piece, [_UNDEFINED] * len(piece)  # the common case, at C speed
     text: list[str] = []
     overrides: list[int] = []
     for index in range(start, end):
@@ -240,6 +244,13 @@ def _wrap_points(text: str, kinds: list[int], width: int | None, start_column: i
     greedily, at the last opportunity before the overflow."""
     if width is None:
         return []
+    if _MANDATORY not in kinds and _all_narrow(text):
+        return _wrap_points_narrow(len(text), kinds, width, start_column)
+    return _wrap_points_general(text, kinds, width, start_column)
+
+
+def _wrap_points_general(text: str, kinds: list[int], width: int, start_column: int) -> list[int]:
+    """:func:`_wrap_points` for any text, one character at a time."""
     points: list[int] = []
     last_point: int | None = None
     last_column, piece_width = start_column, 0
@@ -261,7 +272,38 @@ def _wrap_points(text: str, kinds: list[int], width: int | None, start_column: i
     return points
 
 
-@lru_cache(maxsize=4096)
+def _wrap_points_narrow(length: int, kinds: list[int], width: int, start_column: int) -> list[int]:
+    """:func:`_wrap_points` when every character is one column wide: only break
+    opportunities need a Python step."""
+    points: list[int] = []
+    last_point: int | None = None
+    last_column, previous = start_column, 0
+    for index in [i for i, kind in enumerate(kinds) if kind == _POSSIBLE]:
+        piece = index - previous
+        if last_point is not None and last_column + piece > width:
+            points.append(last_point)
+            last_column = 0
+        last_point, last_column, previous = index, last_column + piece, index
+    if last_point is not None and last_column + length - previous > width:
+        points.append(last_point)
+    return points
+
+
+_NARROW: set[str] = set()
+_NOT_NARROW: set[str] = set()
+
+
+def _all_narrow(text: str) -> bool:
+    """True when every character of *text* takes exactly one column."""
+    chars = set(text)
+    if chars <= _NARROW:
+        return True
+    for char in chars - _NARROW:
+        (_NARROW if _columns(char) == 1 else _NOT_NARROW).add(char)
+    return chars <= _NARROW
+
+
+@lru_cache(maxsize=None)
 def _columns(char: str) -> int:
     """Terminal columns of *char*, as libunistring 1.0's `uc_width` counts them."""
     code = ord(char)
@@ -452,14 +494,56 @@ _PAIRS = (
 _PAIR_BREAKS = tuple(tuple({"D": 1, "I": 2, "P": 3}[cell] for cell in row) for row in _PAIRS)
 
 
+def _class_string(text: str) -> str:
+    """One stand-in character per character of *text*, naming its line-break class."""
+    table = _CLASS_CHARS
+    for char in set(text).difference(_CLASS_SEEN):
+        table[ord(char)] = chr(_CLASS_BASE + _line_break_class(ord(char)))
+        _CLASS_SEEN.add(char)
+    return text.translate(table)
+
+
 def _break_opportunities(text: str) -> list[int]:
-    """For each character, whether a line may (or must) break before it."""
+    """For each character, whether a line may (or must) break before it.
+
+    Most text needs only the pair table: then regular expressions over the
+    classes find the breaks in C (one Python step per space run, not per
+    character); text with classes that need the full state machine (marks,
+    joiners, line ends, regional indicators, Hebrew) takes the loop below.
+    """
+    classes = _class_string(text)
+    if _SPECIAL_CLASSES.search(classes):
+        return _break_opportunities_loop(text)
+    result = [_PROHIBITED] * len(text)
+    pairs = _PAIR_BREAKS
+    # Letters and digits never break against each other without a space, so a
+    # direct break can only touch one of the (few) other characters.
+    candidates = set()
+    for match in _UNCOMMON_CLASS.finditer(classes):
+        candidates.update((match.start(), match.start() + 1))
+    for index in candidates:
+        if 0 < index < len(classes) and classes[index - 1] != _SPACE and classes[index] != _SPACE:
+            if pairs[ord(classes[index - 1]) - _CLASS_BASE][ord(classes[index]) - _CLASS_BASE] == 1:
+                result[index] = _POSSIBLE
+    for match in _BREAK_AFTER_SPACES.finditer(classes):
+        before = ord(classes[match.start() - 1]) - _CLASS_BASE
+        after = match.end() - 1
+        if pairs[before][ord(classes[after]) - _CLASS_BASE] in (1, 2):
+            result[after] = _POSSIBLE
+    return result
+
+
+def _break_opportunities_loop(text: str) -> list[int]:
+    """The general case of :func:`_break_opportunities`, one character at a time."""
     result = [_PROHIBITED] * len(text)
     prev = last = _BK  # class of the previous character / of the last one not a space
     seen_space = False
     regional = 0
+    classes = _CLASS_OF
     for index, char in enumerate(text):
-        prop = _line_break_class(ord(char))
+        prop = classes.get(char)
+        if prop is None:
+            prop = classes[char] = _line_break_class(ord(char))
         if prop in (_BK, _CR, _LF):
             result[index] = _MANDATORY
             prev, last, seen_space = prop, _BK, False
@@ -493,6 +577,26 @@ def _break_opportunities(text: str) -> list[int]:
             prev = _HL_BA if prev == _HL and prop in (_HY, _BA) else prop
         regional = regional + 1 if prop == _RI else 0
     return result
+
+
+_CLASS_OF: dict[str, int] = {}  # memo: line-break class of each character seen
+_CLASS_BASE = 0x3400  # stand-ins with no meaning in a regular expression
+_CLASS_CHARS: dict[int, str] = {}
+_CLASS_SEEN: set[str] = set()
+
+
+def _pair_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    special = [_BK, _CR, _LF, _CM, _ZW, _RI, _ZWJ, _HL]
+    simple = [c for c in range(len(_PAIR_BREAKS)) if c not in special]
+    common = [_AL, _NU]
+    assert all(_PAIR_BREAKS[a][b] != 1 for a in common for b in common)
+    stand_in = lambda c: chr(_CLASS_BASE + c)  # noqa: E731
+    non_space = "".join(stand_in(c) for c in simple)
+    return (
+        re.compile(f"[{''.join(stand_in(c) for c in special)}]"),
+        re.compile(f"[^{''.join(stand_in(c) for c in common)}{stand_in(_SP)}]"),
+        re.compile(f"(?<=[{non_space}]){stand_in(_SP)}+[{non_space}]"),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -663,3 +767,8 @@ fAL cID2 4AL 38ID2 8AL aID2 6AL 28ID2 8AL 1eID2 2ID1 2ID2 4eAL cEB 1ID1 2EB
 9ID1 1dID2 3ID1 bID2 5ID1 3EB 3ID2 aID1 aID2 6ID1 8ID2 8EB 7ID2 9AL f0NU aAL
 6ID2 3feAL 2ID1 fffeAL 2ID1 fffeAL a0003CM 1AL 1eCM 60AL 80CM f0AL
 """
+
+
+_NU = _CLASS_NUMBER["NU"]
+_SPACE = chr(_CLASS_BASE + _SP)
+_SPECIAL_CLASSES, _UNCOMMON_CLASS, _BREAK_AFTER_SPACES = _pair_regexes()

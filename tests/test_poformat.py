@@ -273,3 +273,13 @@ def test_comments_are_never_wrapped_and_obsolete_entries_keep_theirs():
 def test_obsolete_entries_without_a_translation_are_left_out_as_gettext_does():
     po = catalogue(polib.POEntry(msgid="gone", msgstr="", tcomment="note", obsolete=True), polib.POEntry(msgid="kept", msgstr="", obsolete=False))
     assert "gone" not in format_po(po) and 'msgid "kept"' in format_po(po)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab XY09.,;:!?()[]-–/\\\"'«»„“…%$€") + ["\u00a0", "\u202f", "é", "ж", "中", "、", "\u0301", "\u200d", "\u05d0", "🇺", "\t", "\u2028"]), max_size=120), st.integers(5, 80), st.integers(0, 12))
+def test_fast_paths_agree_with_the_general_algorithm(text, width, column):
+    from pipeline import poformat
+
+    kinds = poformat._break_opportunities(text)
+    assert kinds == poformat._break_opportunities_loop(text)
+    assert poformat._wrap_points(text, kinds, width, column) == poformat._wrap_points_general(text, kinds, width, column)
