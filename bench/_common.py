@@ -85,8 +85,19 @@ def machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
         f"nproc={os.cpu_count()}, CPU={cpu}, RAM={ram}, load(1 min)={load:.2f}, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}; code at {revision()}"
     )
+
+
+def revision() -> str:
+    """The commit the code under test is at, and whether pipeline/ has uncommitted changes (read-only git)."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never let git touch the index
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "pipeline"], cwd=ROOT, env=env, timeout=10).returncode != 0
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}{' + uncommitted changes in pipeline/' if dirty else ''}" if head else "unknown"
 
 
 def table(headers: list[str], rows: list[list]) -> str:

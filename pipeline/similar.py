@@ -10,9 +10,9 @@ A lookup narrows the sentences to compare in two steps, then scores them with
 
 1. **Length window (exact).** ``ratio >= t`` needs the shorter string to be at
    least ``t / (200 - t)`` as long as the longer one (3/7 at 60), so only
-   sentences in that window of lengths can match. When the window holds at
-   most ``full_scan`` sentences, all of them are scored: the answer is then
-   exactly a full scan's.
+   sentences in that window of lengths can match. When the index or the
+   window holds at most ``full_scan`` sentences, all of them are scored: the
+   answer is then exactly a full scan's.
 2. **Shared words (heuristic), for larger windows.** An inverted index of
    words and word pairs gives the sentences sharing the most of them with the
    query (a feature found in more than ``common`` sentences is not looked up,
@@ -48,7 +48,8 @@ def _features(sentence: str) -> set[str]:
 class FuzzyIndex:
     """Sentences indexed to answer "which one is most like this?" many times.
 
-    *full_scan* is the largest length window scored in full (exact answers);
+    *full_scan* is the most sentences scored in full (an index that small, or
+    the query's length window in a larger one: exact answers);
     beyond it, the *shortlist* sentences sharing the most words with the query
     are scored; *common* is the number of sentences above which a word is too
     common to look up (default: 2 % of the sentences, at least 50).
@@ -82,19 +83,22 @@ class FuzzyIndex:
             return None
         from rapidfuzz import fuzz, process
 
-        low, high = _length_window(len(sentence), threshold)
-        start = bisect.bisect_left(self._lengths, low)
-        stop = bisect.bisect_right(self._lengths, high)
-        if stop == start:
-            return None
-        if stop - start == len(self.sentences):
-            candidates = self.sentences  # any sentence may match: a plain full scan
-        elif stop - start <= self.full_scan:
-            candidates = {i: self.sentences[i] for i in sorted(self._by_length[start:stop])}
+        if len(self.sentences) <= self.full_scan:
+            # RapidFuzz rejects a sentence outside the length window in a few
+            # nanoseconds, so a plain scan beats building any candidate list.
+            candidates = self.sentences
         else:
-            candidates = {i: self.sentences[i] for i in self._shortlist(sentence, low, high)}
-            if not candidates:
+            low, high = _length_window(len(sentence), threshold)
+            start = bisect.bisect_left(self._lengths, low)
+            stop = bisect.bisect_right(self._lengths, high)
+            if stop == start:
                 return None
+            if stop - start <= self.full_scan:
+                candidates = {i: self.sentences[i] for i in sorted(self._by_length[start:stop])}
+            else:
+                candidates = {i: self.sentences[i] for i in self._shortlist(sentence, low, high)}
+                if not candidates:
+                    return None
         found = process.extractOne(sentence, candidates, scorer=fuzz.ratio, score_cutoff=threshold)
         return found[2] if found is not None else None
 

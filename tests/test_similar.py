@@ -84,14 +84,30 @@ def test_short_sentence_sharing_no_word_still_matches():
     assert index.best("Towns liberation.", threshold=THRESHOLD) == 0
 
 
-def test_small_windows_equal_a_full_scan_on_random_cases():
+def expected_index(query: str, choices: list[str]) -> int | None:
+    found = full_scan(query, choices)
+    return found[0] if found else None
+
+
+def test_small_index_equals_a_full_scan_on_random_cases():
     rng = random.Random(7)
     indexed = sentences(rng, 800)
-    index = FuzzyIndex(indexed)  # every window <= full_scan: exact by construction
+    index = FuzzyIndex(indexed)  # 800 <= full_scan: scored in full, exact by construction
     queries = [edit(rng, rng.choice(indexed)) for _ in range(200)] + sentences(random.Random(8), 200)
     for query in queries:
-        expected = full_scan(query, indexed)
-        assert index.best(query, threshold=THRESHOLD) == (expected[0] if expected else None), query
+        assert index.best(query, threshold=THRESHOLD) == expected_index(query, indexed), query
+
+
+def test_small_length_window_equals_a_full_scan():
+    """In a large index, a query whose length window is small is still scored exactly."""
+    rng = random.Random(9)
+    short = [s for s in sentences(rng, 900) if len(s) < 60][:500]
+    long = [s for s in sentences(rng, 2000) if len(s) > 150][:700]
+    indexed = long[:350] + short + long[350:]
+    index = FuzzyIndex(indexed, full_scan=600)  # the short window (< 600) is scored in full
+    queries = [edit(rng, rng.choice(short)) for _ in range(200)] + [s for s in sentences(random.Random(10), 600) if len(s) < 40][:100]
+    for query in queries:
+        assert index.best(query, threshold=THRESHOLD) == expected_index(query, indexed), query
 
 
 def test_shortlist_finds_what_a_full_scan_finds_for_edited_sentences():
