@@ -56,7 +56,14 @@ MASK_PATTERN = re.compile(r"⟦(\d+)⟧")
 
 
 def mask(text: str) -> tuple[str, list[str]]:
-    """Replace each verbatim span with a numbered mask; return the text and the originals."""
+    """Replace each verbatim span with a numbered mask; return the text and the originals.
+
+    A sentence that already contains mask-like text is left unmasked, so a
+    literal `⟦0⟧` can never be mistaken for a mask (the checks still verify
+    its spans).
+    """
+    if MASK_PATTERN.search(text):
+        return text, []
     originals: list[str] = []
     pieces, position = [], 0
     for span in verbatim_spans(text):

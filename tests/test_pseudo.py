@@ -40,3 +40,14 @@ def test_translate_stage_marks_output_fuzzy_with_provenance_and_spares_humans():
     assert po.find("Reviewed but fuzzy.").msgstr == "Людський, нечіткий."
     again = fill_catalogues([po], get_engine("pseudo"), source="en", target="uk", refresh_mt=True)
     assert again.entries == 1 and po.find("Reviewed but fuzzy.").msgstr == "Людський, нечіткий."
+
+
+def test_masks_round_trip_and_literal_mask_text_is_left_alone():
+    from pipeline.protect import mask, unmask
+
+    masked, originals = mask("Mail press@example.org or see https://example.org/a_b.")
+    assert originals == ["press@example.org", "https://example.org/a_b"] and "⟦1⟧" in masked
+    assert unmask(masked, originals) == ("Mail press@example.org or see https://example.org/a_b.", [])
+    assert unmask(masked.replace("⟦1⟧", ""), originals)[1] == ["https://example.org/a_b"]
+    literal = "The symbol ⟦0⟧ appears in @someone's post."
+    assert mask(literal) == (literal, [])
