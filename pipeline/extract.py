@@ -61,12 +61,14 @@ def write_template(articles: list[Article], path: Path) -> bool:
     The creation date of an existing template is kept unless its entries
     change, so re-extracting unchanged input leaves the file untouched.
     """
+    template = build_template(articles)
     if path.exists():
         old = read_catalogue(path)
-        kept = build_template(articles, creation_date=old.metadata.get("POT-Creation-Date", ""))
-        if format_catalogue(kept) == format_catalogue(old):
-            return write_catalogue(kept, path)  # same entries: bytes change only if the layout did
-    return write_catalogue(build_template(articles), path)
+        now = template.metadata["POT-Creation-Date"]
+        template.metadata["POT-Creation-Date"] = old.metadata.get("POT-Creation-Date", "")
+        if format_catalogue(template) != format_catalogue(old):
+            template.metadata["POT-Creation-Date"] = now  # the entries changed: a new template
+    return write_catalogue(template, path)
 
 
 def _now() -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import polib
 
@@ -21,7 +21,7 @@ from .compile import compile_catalogue, mo_path
 from .engines import Engine
 from .errors import CatalogueError, SourceError
 from .extract import build_template, write_template
-from .languages import language
+from .languages import Language, language
 from .memory import MemoryReport, apply_memory, load_memory, memory_path, remember
 from .settings import Settings
 from .translate import TranslateResult, fill_catalogues, pending_entries
@@ -63,10 +63,9 @@ class TranslationJob:
     pending: int
     source_language: str
     refresh_mt: bool = False
-    result: TranslateResult | None = field(default=None)
 
     def run(self, engine: Engine, progress: Callable[[int], None] | None = None) -> TranslateResult:
-        self.result = fill_catalogues(
+        return fill_catalogues(
             self.catalogues,
             engine,
             source=self.source_language,
@@ -74,7 +73,6 @@ class TranslationJob:
             refresh_mt=self.refresh_mt,
             progress=progress,
         )
-        return self.result
 
     def save(self) -> list[Path]:
         return [path for po, path in zip(self.catalogues, self.paths) if write_catalogue(po, path)]
@@ -118,7 +116,8 @@ def extract(settings: Settings, sources) -> list[ExtractResult]:
     for domain, group in by_domain.items():
         path = template_path(settings, domain)
         changed = write_template(group, path)
-        results.append(ExtractResult(domain, path, len(build_template(group)), changed))
+        entries = len({segment.msgid for item in group for segment in item.segments})
+        results.append(ExtractResult(domain, path, entries, changed))
     return results
 
 
@@ -195,18 +194,25 @@ def translation_jobs(
     return jobs
 
 
-def compile_all(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> list[tuple[Path, bool]]:
-    """Compile every catalogue of *languages* into a `.mo` beside it."""
+def existing_catalogues(
+    settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None
+) -> Iterator[tuple[Language, str, Path]]:
+    """(language, domain, path) of every catalogue that exists for *languages* × *domains*."""
     domains = domains or known_domains(settings)
-    results = []
     for code in languages:
         lang = language(code)
         for domain in domains:
             path = catalogue_path(settings.locale_path, lang.code, domain)
             if path.exists():
-                po = read_catalogue(path, language=lang)
-                target = mo_path(path)
-                results.append((target, compile_catalogue(po, target)))
+                yield lang, domain, path
+
+
+def compile_all(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> list[tuple[Path, bool]]:
+    """Compile every catalogue of *languages* into a `.mo` beside it."""
+    results = []
+    for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
+        target = mo_path(path)
+        results.append((target, compile_catalogue(read_catalogue(path, language=lang), target)))
     return results
 
 
@@ -254,15 +260,11 @@ def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str]
 
     glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
     rows = []
-    for code in languages:
-        lang = language(code)
-        for domain in domains or known_domains(settings):
-            path = catalogue_path(settings.locale_path, lang.code, domain)
-            if path.exists():
-                po = read_catalogue(path, language=lang)
-                findings = checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
-                failed = sum(1 for f in findings if f.severity == "error" and not f.fuzzy)
-                rows.append((catalogue_stats(po, language=lang.code, domain=domain), failed))
+    for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
+        po = read_catalogue(path, language=lang)
+        findings = checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
+        failed = sum(1 for f in findings if f.severity == "error" and not f.fuzzy)
+        rows.append((catalogue_stats(po, language=lang.code, domain=domain), failed))
     return rows
 
 
@@ -274,19 +276,14 @@ def check(
 
     glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
     findings = []
-    for code in languages:
-        lang = language(code)
-        for domain in domains or known_domains(settings):
-            path = catalogue_path(settings.locale_path, lang.code, domain)
-            if not path.exists():
-                continue
-            po = read_catalogue(path)  # header problems become findings, not errors
-            shown = reference(settings, path)
-            findings += checks.check_catalogue(
-                po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
-            )
-            if use_msgfmt:
-                findings += checks.msgfmt_findings(path, language=lang.code, shown=shown)
+    for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
+        po = read_catalogue(path)  # header problems become findings, not errors
+        shown = reference(settings, path)
+        findings += checks.check_catalogue(
+            po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
+        )
+        if use_msgfmt:
+            findings += checks.msgfmt_findings(path, language=lang.code, shown=shown)
     return findings
 
 
