@@ -59,3 +59,7 @@ class TranslationInterrupted(EngineError):
     def __init__(self, message: str, partial: list):
         super().__init__(message)
         self.partial = partial
+
+
+class MemoryStoreError(PipelineError):
+    """The translation memory cannot be opened, read or written."""

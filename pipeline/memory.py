@@ -1,24 +1,62 @@
-"""Translation memory: a per-language compendium of reviewed translations.
+"""Translation memory: every reviewed translation of a language, indexed in SQLite.
 
-Every reviewed (non-fuzzy) translation of every domain is kept in
-`locale/<lang>/compendium.po`, a plain PO file in the spirit of
-`msgmerge --compendium` (a translator can open it, and GNU tools can use it).
-New sentences are answered from it before any engine runs: an exact match
-becomes the translation (reviewed, so not fuzzy); a close match becomes a
-fuzzy suggestion with its score and source sentence in a comment.
+The memory is a **rebuildable cache** of the files git holds: each
+language's catalogues (`locale/<lang>/LC_MESSAGES/*.po`) and its archive
+`locale/<lang>/compendium.po` (translations kept beyond their articles; it
+changes only when a translator imports into it). It lives in
+`locale/.cache/memory-<lang>.sqlite`, is git-ignored, and
+`pipeline memory rebuild` recreates it from those files.
+
+Schema (one database per language, WAL, every change one transaction):
+
+- ``source``: one row per indexed file, with the size, mtime and SHA-256 it
+  had when indexed. `refresh` stats every source and reads only those whose
+  size or mtime changed (and whose hash then differs), as git's index does;
+  a file modified within ``RACY_NS`` of being recorded is hashed again.
+- ``segment``: one row per distinct source sentence, keyed by a hash of its
+  normalised text (NFC, runs of white space as one space) and its msgctxt,
+  with its length; an FTS5 table over its words is the candidate index.
+- ``translation``: (segment, source) → msgstr and the domains it occurs in.
+  When sources disagree, the most recently modified file wins.
+
+Exact lookup is one indexed query on the key. Fuzzy lookup scores
+candidates with RapidFuzz's ``fuzz.ratio`` (``pipeline.similar``'s measure,
+so scores agree with merges): when the query's length window holds at most
+``FULL_SCAN`` segments, all of them (the answer is exactly a full scan's);
+otherwise the ``SHORTLIST`` segments the FTS5 index ranks highest for the
+query's rarest words. Nothing is held in RAM but the query's candidates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+import re
+import sqlite3
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import polib
 
-from .catalog import TM_MARK, SimilarEntries, new_catalogue, read_catalogue
+from .catalog import TM_MARK, catalogue_path, fingerprint, new_catalogue, read_catalogue
+from .errors import CatalogueError, MemoryStoreError
 from .languages import Language
+from .similar import _length_window
 
 COMPENDIUM = "compendium.po"
+CACHE_DIR = ".cache"
+SCHEMA_VERSION = "1"
+FULL_SCAN = 1000  # as FuzzyIndex: a window this small is scored in full
+SHORTLIST = 64
+RARE_TERMS = 12  # features of a query looked up in the index, rarest first ...
+POSTINGS = 20_000  # ... while their postings stay within this budget
+RACY_NS = 2_000_000_000  # mtime granularity allowance (git's "racily clean" rule)
+
+_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer calls a token
 
 
 @dataclass
@@ -29,75 +67,496 @@ class MemoryReport:
     fuzzy: int = 0
 
 
+@dataclass
+class RefreshReport:
+    """What one refresh of the index did."""
+
+    indexed: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # unreadable: (path, why)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A fuzzy answer: the remembered sentence, its translation and the similarity (0-100)."""
+
+    msgid: str
+    msgstr: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """One remembered sentence with its winning translation and the domains it occurs in."""
+
+    msgctxt: str | None
+    msgid: str
+    msgstr: str
+    domains: tuple[str, ...] = ()
+
+
+def normalise(text: str) -> str:
+    """The form sentences are compared in for an exact match: NFC, white space collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def segment_key(msgid: str, msgctxt: str | None = None) -> bytes:
+    """The exact-lookup key of a sentence (msgctxt None and "" differ, as in gettext)."""
+    context = "\x00" if msgctxt is None else "\x01" + msgctxt
+    return hashlib.sha256(f"{context}\x04{normalise(msgid)}".encode("utf-8")).digest()[:16]
+
+
+def cache_dir(locale_dir: Path) -> Path:
+    return Path(locale_dir) / CACHE_DIR
+
+
 def memory_path(locale_dir: Path, language: str) -> Path:
-    return locale_dir / language / COMPENDIUM
+    """Where the memory of *language* is cached."""
+    return cache_dir(locale_dir) / f"memory-{language}.sqlite"
 
 
-def load_memory(path: Path, language: Language) -> polib.POFile:
-    """The compendium at *path*, or an empty one."""
-    if path.exists():
-        return read_catalogue(path, language=language)
-    memory = new_catalogue(polib.POFile(), language)
-    memory.header = f"{language.english_name} translation memory: every reviewed translation of every article."
-    memory.metadata["Project-Id-Version"] = "translation memory"
-    return memory
+def compendium_path(locale_dir: Path, language: str) -> Path:
+    """The committed archive of *language*'s translations (a PO file, `msgmerge --compendium` style)."""
+    return Path(locale_dir) / language / COMPENDIUM
 
 
-def remember(memory: polib.POFile, catalogues: list[tuple[str, polib.POFile]]) -> int:
-    """Add or update every reviewed translation of *catalogues* (domain, po); return how many changed."""
-    index = {(e.msgctxt, e.msgid): e for e in memory}
-    changed = 0
-    for domain, po in catalogues:
-        for entry in po:
-            if not entry.msgid or entry.obsolete or entry.fuzzy or not entry.msgstr:
+def memory_sources(locale_dir: Path, language: str) -> list[Path]:
+    """Every file the memory of *language* is built from: its catalogues and its compendium."""
+    sources = sorted((Path(locale_dir) / language / "LC_MESSAGES").glob("*.po"))
+    compendium = compendium_path(locale_dir, language)
+    if compendium.is_file():
+        sources.append(compendium)
+    return sources
+
+
+def reviewed_entries(po: polib.POFile) -> Iterator[polib.POEntry]:
+    """Entries a person wrote or reviewed: translated, not fuzzy, singular (obsolete ones too)."""
+    for entry in po:
+        if entry.msgid and entry.msgstr and not entry.fuzzy and not entry.msgid_plural:
+            yield entry
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS source (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL, recorded_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS segment (
+    id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, msgctxt TEXT, msgid TEXT NOT NULL,
+    length INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS segment_length ON segment (length, id);
+CREATE TABLE IF NOT EXISTS translation (
+    source_id INTEGER NOT NULL, segment_id INTEGER NOT NULL, msgstr TEXT NOT NULL,
+    domains TEXT NOT NULL, PRIMARY KEY (source_id, segment_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS translation_segment ON translation (segment_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS segment_features USING fts5(
+    features, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
+CREATE TABLE IF NOT EXISTS feature (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+# The winning translation of a segment: from the most recently modified source.
+_WINNER = """
+SELECT t.msgstr FROM translation t JOIN source f ON f.id = t.source_id
+WHERE t.segment_id = ? ORDER BY f.mtime_ns DESC, f.path LIMIT 1
+"""
+
+
+class TranslationMemory:
+    """The memory of one language: open it, refresh it from its files, ask it.
+
+    Every write is one transaction (`BEGIN IMMEDIATE`, WAL journal): a
+    process killed mid-write leaves the previous state, and a second process
+    waits for the first. A cache file that is not a valid database (or has
+    another schema version) is recreated.
+    """
+
+    def __init__(self, path: Path, *, language: Language | str):
+        self.path = Path(path)
+        self.language = language if isinstance(language, str) else language.code
+        self._db = self._connect()
+
+    # -- opening ---------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# rebuildable caches (pipeline memory rebuild)\n*\n", encoding="utf-8")
+            try:
+                return self._open()
+            except sqlite3.DatabaseError:
+                # A cache: when it is damaged or from another version, start again.
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                return self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise MemoryStoreError(f"{self.path}: cannot open the translation memory ({exc}); check the folder's permissions.") from None
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            version = None
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+                row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                version = row[0] if row else None
+            if version not in (None, SCHEMA_VERSION):
+                raise sqlite3.DatabaseError("schema version")
+            if version is None:
+                with _transaction(db):
+                    for statement in _statements(_SCHEMA):
+                        db.execute(statement)
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('language', ?)", (SCHEMA_VERSION, self.language))
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    @classmethod
+    def open(cls, locale_dir: Path, language: Language | str) -> "TranslationMemory":
+        """The memory of *language* under *locale_dir* (created empty when absent)."""
+        code = language if isinstance(language, str) else language.code
+        return cls(memory_path(locale_dir, code), language=language)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "TranslationMemory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM segment").fetchone()[0]
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with _transaction(self._db):
+                yield self._db
+        except sqlite3.OperationalError as exc:
+            raise MemoryStoreError(f"{self.path}: cannot write the translation memory ({exc}).") from None
+
+    # -- keeping it current ----------------------------------------------
+
+    def refresh(self, paths: Iterable[Path], *, parsed: dict[Path, polib.POFile] | None = None) -> RefreshReport:
+        """Index the files among *paths* that changed since they were last indexed; forget vanished ones.
+
+        *paths* is every source of this language (`memory_sources`); a file
+        already parsed by the caller can be passed in *parsed* (by path) so
+        it is not parsed again. An unreadable file is skipped (its previous
+        rows stay) and listed in the report.
+        """
+        report = RefreshReport()
+        parsed = {Path(p).resolve(): po for p, po in (parsed or {}).items()}
+        known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM source")}
+        seen = set()
+        for path in paths:
+            path = Path(path).resolve()
+            key = str(path)
+            seen.add(key)
+            try:
+                stat = path.stat()
+            except OSError:
                 continue
-            stored = index.get((entry.msgctxt, entry.msgid))
-            if stored is None:
-                stored = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, msgstr=entry.msgstr)
-                memory.append(stored)
-                index[(entry.msgctxt, entry.msgid)] = stored
-                changed += 1
-            elif stored.msgstr != entry.msgstr:
-                stored.msgstr = entry.msgstr
-                changed += 1
-            if (domain, "") not in stored.occurrences:
-                stored.occurrences.append((domain, ""))
-                stored.occurrences.sort()
-    return changed
+            row = known.get(key)
+            if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
+                report.unchanged += 1
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report.skipped.append((path, exc.strerror or str(exc)))
+                continue
+            digest = fingerprint(data)
+            if row and row[2] == digest:
+                with self._write() as db:
+                    db.execute(
+                        "UPDATE source SET size=?, mtime_ns=?, recorded_ns=? WHERE path=?",
+                        (stat.st_size, stat.st_mtime_ns, time.time_ns(), key),
+                    )
+                report.unchanged += 1
+                continue
+            po = parsed.get(path)
+            if po is None or getattr(po, "fingerprint", None) != digest:
+                try:
+                    po = read_catalogue(path)
+                except CatalogueError as exc:
+                    report.skipped.append((path, str(exc)))
+                    continue
+            self._index(key, po, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=digest, compendium=path.name == COMPENDIUM)
+            report.indexed.append(path)
+        for key in sorted(set(known) - seen):
+            self._forget(key)
+            report.removed.append(key)
+        return report
+
+    def index_file(self, path: Path, po: polib.POFile | None = None) -> None:
+        """Index one file now (after writing it), whatever its recorded state."""
+        path = Path(path).resolve()
+        data = path.read_bytes()
+        stat = path.stat()
+        if po is None or getattr(po, "fingerprint", None) != fingerprint(data):
+            po = read_catalogue(path)
+        self._index(str(path), po, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=fingerprint(data), compendium=path.name == COMPENDIUM)
+
+    def add(self, source: str, entries: Iterable[MemoryEntry], *, mtime_ns: int = 0) -> int:
+        """Store *entries* as the whole content of a named *source* (not a file); return how many.
+
+        For benchmarks and imports that never touch a file; a later
+        `refresh` forgets such a source, as it is not among the files.
+        """
+        return self._store(source, list(entries), size=0, mtime_ns=mtime_ns, sha256="")
+
+    def _index(self, key: str, po: polib.POFile, *, size: int, mtime_ns: int, sha256: str, compendium: bool) -> None:
+        domain = Path(key).stem
+        entries = []
+        for entry in reviewed_entries(po):
+            domains = tuple(sorted({f for f, _ in entry.occurrences})) if compendium else (domain,)
+            entries.append(MemoryEntry(entry.msgctxt, entry.msgid, entry.msgstr, domains))
+        self._store(key, entries, size=size, mtime_ns=mtime_ns, sha256=sha256)
+
+    def _store(self, key: str, entries: list[MemoryEntry], *, size: int, mtime_ns: int, sha256: str) -> int:
+        segments: dict[bytes, MemoryEntry] = {}
+        for entry in entries:
+            segments.setdefault(segment_key(entry.msgid, entry.msgctxt), entry)  # the first of two equal sentences
+        with self._write() as db:
+            row = db.execute("SELECT id FROM source WHERE path=?", (key,)).fetchone()
+            now = time.time_ns()
+            if row is None:
+                source_id = db.execute(
+                    "INSERT INTO source (path, size, mtime_ns, sha256, recorded_ns) VALUES (?, ?, ?, ?, ?)",
+                    (key, size, mtime_ns, sha256, now),
+                ).lastrowid
+            else:
+                source_id = row[0]
+                db.execute("UPDATE source SET size=?, mtime_ns=?, sha256=?, recorded_ns=? WHERE id=?", (size, mtime_ns, sha256, now, source_id))
+                _mark_dropped(db, source_id)
+            keys = list(segments)
+            known = set()
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                known.update(k for (k,) in db.execute(f"SELECT key FROM segment WHERE key IN ({','.join('?' * len(part))})", part))
+            fresh = [k for k in keys if k not in known]
+            next_id = (db.execute("SELECT max(id) FROM segment").fetchone()[0] or 0) + 1
+            rows = [(next_id + i, k, segments[k].msgctxt, segments[k].msgid, len(segments[k].msgid)) for i, k in enumerate(fresh)]
+            db.executemany("INSERT INTO segment (id, key, msgctxt, msgid, length) VALUES (?, ?, ?, ?, ?)", rows)
+            _add_features(db, [(r[0], r[3]) for r in rows], sign=1)
+            db.executemany(
+                "INSERT INTO translation (source_id, segment_id, msgstr, domains) SELECT ?, id, ?, ? FROM segment WHERE key=?",
+                ((source_id, e.msgstr, " ".join(e.domains), k) for k, e in segments.items()),
+            )
+            if row is not None:
+                _drop_orphans(db)
+        return len(segments)
+
+    def _forget(self, key: str) -> None:
+        with self._write() as db:
+            row = db.execute("SELECT id FROM source WHERE path=?", (key,)).fetchone()
+            if row is None:
+                return
+            _mark_dropped(db, row[0])
+            db.execute("DELETE FROM source WHERE id=?", (row[0],))
+            _drop_orphans(db)
+
+    def clear(self) -> None:
+        """Forget everything (before a rebuild)."""
+        with self._write() as db:
+            for table in ("translation", "segment", "source", "feature"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("INSERT INTO segment_features (segment_features) VALUES ('delete-all')")
+
+    # -- asking it -------------------------------------------------------
+
+    def exact(self, msgid: str, msgctxt: str | None = None) -> str | None:
+        """The remembered translation of *msgid* (same sentence once normalised, same msgctxt), or None."""
+        row = self._db.execute("SELECT id FROM segment WHERE key=?", (segment_key(msgid, msgctxt),)).fetchone()
+        if row is None:
+            return None
+        found = self._db.execute(_WINNER, (row[0],)).fetchone()
+        return found[0] if found else None
+
+    def fuzzy(self, msgid: str, *, threshold: float) -> Match | None:
+        """The most similar remembered sentence (fuzz.ratio >= threshold), or None; ties go to the oldest."""
+        from rapidfuzz import fuzz, process
+
+        low, high = _length_window(len(msgid), threshold)
+        high = min(high, 1 << 62)
+        window = self._db.execute(
+            "SELECT id, msgid FROM segment WHERE length BETWEEN ? AND ? ORDER BY length, id LIMIT ?",
+            (low, high, FULL_SCAN + 1),
+        ).fetchall()
+        if len(window) <= FULL_SCAN:
+            candidates = dict(sorted(window))
+        else:
+            candidates = self._shortlist(msgid, low, high)
+        if not candidates:
+            return None
+        found = process.extractOne(msgid, candidates, scorer=fuzz.ratio, score_cutoff=threshold)
+        if found is None:
+            return None
+        text, score, segment_id = found
+        winner = self._db.execute(_WINNER, (segment_id,)).fetchone()
+        return Match(text, winner[0], score) if winner else None
+
+    def _shortlist(self, msgid: str, low: float, high: float) -> dict[int, str]:
+        """The segments in the length window sharing the most rare words and word pairs with *msgid*, by id."""
+        terms = sorted(_features(msgid))
+        if not terms:
+            return {}
+        counts = []
+        for start in range(0, len(terms), 500):
+            part = terms[start : start + 500]
+            counts += self._db.execute(f"SELECT df, term FROM feature WHERE term IN ({','.join('?' * len(part))}) AND df > 0", part).fetchall()
+        if not counts:
+            return {}
+        counts.sort()
+        # The rarest features first, until their postings would exceed the budget.
+        chosen, postings = [], 0
+        for df, term in counts[:RARE_TERMS]:
+            if chosen and postings + df > POSTINGS:
+                break
+            chosen.append(term)
+            postings += df
+        query = " OR ".join('"' + t + '"' for t in chosen)
+        rows = self._db.execute(
+            "SELECT s.id, s.msgid FROM (SELECT rowid, rank FROM segment_features WHERE segment_features MATCH ? ORDER BY rank LIMIT ?) w "
+            "JOIN segment s ON s.id = w.rowid WHERE s.length BETWEEN ? AND ?",
+            (query, SHORTLIST * 4, low, high),
+        ).fetchall()
+        return dict(sorted(rows[:SHORTLIST]))
+
+    def full_scan(self, msgid: str, *, threshold: float) -> Match | None:
+        """The answer of a RapidFuzz scan over every remembered sentence (the oracle for `fuzzy`)."""
+        from rapidfuzz import fuzz, process
+
+        best = None
+        rows = self._db.execute("SELECT id, msgid FROM segment ORDER BY id")
+        while chunk := rows.fetchmany(50_000):
+            found = process.extractOne(msgid, dict(chunk), scorer=fuzz.ratio, score_cutoff=threshold)
+            if found is not None and (best is None or found[1] > best[1]):
+                best = found
+        if best is None:
+            return None
+        winner = self._db.execute(_WINNER, (best[2],)).fetchone()
+        return Match(best[0], winner[0], best[1])
+
+    def entries(self) -> Iterator[MemoryEntry]:
+        """Every remembered sentence with its winning translation and all its domains, oldest first."""
+        rows = self._db.execute(
+            "SELECT s.id, s.msgctxt, s.msgid, t.msgstr, t.domains FROM segment s "
+            "JOIN translation t ON t.segment_id = s.id JOIN source f ON f.id = t.source_id "
+            "ORDER BY s.id, f.mtime_ns DESC, f.path"
+        )
+        current = None
+        for segment_id, msgctxt, msgid, msgstr, domains in rows:
+            if current is None or current[0] != segment_id:
+                if current is not None:
+                    yield _entry(current)
+                current = [segment_id, msgctxt, msgid, msgstr, set()]
+            current[4].update(domains.split())
+        if current is not None:
+            yield _entry(current)
 
 
-def apply_memory(po: polib.POFile, memory: polib.POFile, *, threshold: float = 75.0) -> MemoryReport:
+def _entry(row) -> MemoryEntry:
+    return MemoryEntry(row[1], row[2], row[3], tuple(sorted(row[4])))
+
+
+def _features(sentence: str) -> set[str]:
+    """Words and word pairs, lower-cased (as in `pipeline.similar`): pairs are rare, so near-duplicates rank first."""
+    words = [w.lower() for w in _WORD.findall(sentence)]
+    return {*words, *(f"{a}_{b}" for a, b in zip(words, words[1:]))}
+
+
+def _add_features(db: sqlite3.Connection, segments: list[tuple[int, str]], *, sign: int) -> None:
+    """Add (sign 1) or remove (sign -1) segments (id, msgid) in the feature index and its counts."""
+    counts: dict[str, int] = {}
+    rows = []
+    for segment_id, msgid in segments:
+        features = _features(msgid)
+        for feature in features:
+            counts[feature] = counts.get(feature, 0) + 1
+        text = " ".join(sorted(features))
+        rows.append(("delete", segment_id, text) if sign < 0 else (segment_id, text))
+    if sign > 0:
+        db.executemany("INSERT INTO segment_features (rowid, features) VALUES (?, ?)", rows)
+    else:
+        db.executemany("INSERT INTO segment_features (segment_features, rowid, features) VALUES (?, ?, ?)", rows)
+    db.executemany(
+        "INSERT INTO feature (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+        ((term, sign * n) for term, n in counts.items()),
+    )
+
+
+def _mark_dropped(db: sqlite3.Connection, source_id: int) -> None:
+    """Remove a source's translations, remembering their segments for `_drop_orphans`."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped (id INTEGER PRIMARY KEY)")
+    db.execute("DELETE FROM temp.dropped")
+    db.execute("INSERT INTO temp.dropped SELECT segment_id FROM translation WHERE source_id=?", (source_id,))
+    db.execute("DELETE FROM translation WHERE source_id=?", (source_id,))
+
+
+def _drop_orphans(db: sqlite3.Connection) -> None:
+    """Delete the dropped segments no translation refers to any more."""
+    orphans = db.execute(
+        "SELECT id, msgid FROM segment WHERE id IN (SELECT id FROM temp.dropped) "
+        "AND NOT EXISTS (SELECT 1 FROM translation t WHERE t.segment_id = segment.id)"
+    ).fetchall()
+    _add_features(db, orphans, sign=-1)
+    db.executemany("DELETE FROM segment WHERE id=?", ((i,) for i, _ in orphans))
+
+
+def _statements(script: str) -> list[str]:
+    """Split the schema into statements (trigger bodies hold semicolons)."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.endswith("END;")):
+            statements.append(text)
+            current = []
+    return statements
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+# -- the memory at work in a merge ------------------------------------------
+
+
+def apply_memory(po: polib.POFile, memory: TranslationMemory, *, threshold: float = 75.0) -> MemoryReport:
     """Fill untranslated entries of *po* from the memory: exact matches as translations, close ones fuzzy."""
     report = MemoryReport()
-    known = {(e.msgctxt, e.msgid): e for e in memory if e.msgstr and not e.fuzzy}
-    index = None
     for entry in po:
-        if not entry.msgid or entry.obsolete or entry.msgstr:
+        if not entry.msgid or entry.obsolete or entry.msgstr or entry.msgid_plural:
             continue
-        exact = known.get((entry.msgctxt, entry.msgid))
+        exact = memory.exact(entry.msgid, entry.msgctxt)
         if exact is not None:
-            entry.msgstr = exact.msgstr
+            entry.msgstr = exact
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             report.exact += 1
             continue
-        if index is None:
-            index = SimilarEntries(list(known.values()), threshold=threshold)
-        match = index.best(entry.msgid)
+        match = memory.fuzzy(entry.msgid, threshold=threshold)
         if match is None:
             continue
-        score = _score(entry.msgid, match.msgid)
         entry.msgstr = match.msgstr
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
         entry.previous_msgid = match.msgid
-        note = f"{TM_MARK}{score:.0f}% match"
+        note = f"{TM_MARK}{match.score:.0f}% match"
         entry.tcomment = "\n".join([note] + [l for l in entry.tcomment.splitlines() if not l.startswith(TM_MARK)])
         report.fuzzy += 1
     return report
-
-
-def _score(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
-
-    return fuzz.ratio(a, b)
-
