@@ -363,6 +363,46 @@ def models_remove(
     out.print(f"removed {removed.name}: {removed.from_code}→{removed.to_code} v{removed.version}")
 
 
+memory_app = typer.Typer(help="Translation memory (a rebuildable SQLite index of every reviewed translation): export, import, rebuild.", no_args_is_help=True)
+app.add_typer(memory_app, name="memory")
+
+
+@memory_app.command("export")
+@reports_errors
+def memory_export(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write (PO for one language, TMX for any).")],
+    format: Annotated[str, typer.Option("--format", help="po (usable with msgmerge --compendium) or tmx.")] = "po",
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+) -> None:
+    """Write the memory as a PO compendium (one language) or TMX (every language given)."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    for result in workflow.memory_export(settings, languages=settings.languages, format=format, out=out_file):
+        out.print(f"{result.language}: {result.entries} translations exported to {_show(result.path)}")
+
+
+@memory_app.command("import")
+@reports_errors
+def memory_import(
+    file: Annotated[Path, typer.Argument(help="A PO file (its Language header, or --lang) or a TMX file.", show_default=False)],
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language of a PO file without a Language header; for TMX, import only this language.")] = None,
+    locale_dir: LocaleOption = None,
+) -> None:
+    """Add a file's reviewed translations to locale/<lang>/compendium.po and the memory."""
+    settings = _settings(locale_dir=locale_dir)
+    for result in workflow.memory_import(settings, file, language_code=lang):
+        out.print(f"{result.language}: {result.changed} translations added or changed in {_show(result.path)}; memory holds {result.entries}")
+
+
+@memory_app.command("rebuild")
+@reports_errors
+def memory_rebuild(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
+    """Recreate the memory index from the catalogues and compendium of each language."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    for result in workflow.memory_rebuild(settings, languages=settings.languages):
+        out.print(f"{result.language}: {result.entries} sentences from {result.changed} files in {_show(result.path)}")
+
+
 def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_mt: bool = False) -> list[str]:
     """Run every pending translation job; return the languages that failed."""
     from .engines import get_engine

@@ -7,6 +7,7 @@ atomically. Nothing here prints; results come back as data.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,7 +23,7 @@ from .engines import Engine
 from .errors import CatalogueError, SourceError
 from .extract import build_template, write_template
 from .languages import Language, language
-from .memory import MemoryReport, apply_memory, load_memory, memory_path, remember
+from .memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
 from .settings import Settings
 from .translate import TranslateResult, fill_catalogues, pending_entries
 
@@ -146,32 +147,41 @@ def update(
             path = catalogue_path(settings.locale_path, lang.code, domain)
             po = read_catalogue(path, language=lang) if path.exists() else None
             plan.append((domain, lang, path, pot, po))
-    memories = {lang.code: load_memory(memory_path(settings.locale_path, lang.code), lang) for _, lang, *_ in plan}
-    for code, memory in memories.items():
-        remember(memory, _catalogues_on_disk(settings, code))
-    results = []
-    for domain, lang, path, pot, po in plan:
-        merged, report = merge(
-            pot, po, lang, fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete
-        )
-        # The memory answers before any engine: MT only sees what it cannot.
-        memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
-        if po is not None and _same_entries(po, merged):
-            merged = po  # nothing to merge: keep the file byte for byte
-        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(merged, path), memory_report))
-    for code, memory in memories.items():
-        remember(memory, _catalogues_on_disk(settings, code))
-        write_catalogue(memory, memory_path(settings.locale_path, code))
+    with open_memories(settings, plan) as memories:
+        results = []
+        for domain, lang, path, pot, po in plan:
+            merged, report = merge(
+                pot, po, lang, fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete
+            )
+            # The memory answers before any engine: MT only sees what it cannot.
+            memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
+            if po is not None and _same_entries(po, merged):
+                merged = po  # nothing to merge: keep the file byte for byte
+            changed = write_catalogue(merged, path)
+            if changed:
+                memories[lang.code].index_file(path, merged)
+            results.append(UpdateResult(lang.code, domain, path, report, changed, memory_report))
     return results
 
 
-def _catalogues_on_disk(settings: Settings, code: str) -> list[tuple[str, polib.POFile]]:
-    """(domain, catalogue) for every catalogue of one language."""
-    lang = language(code)
-    return [
-        (path.stem, read_catalogue(path, language=lang))
-        for path in sorted((settings.locale_path / code / "LC_MESSAGES").glob("*.po"))
-    ]
+@contextmanager
+def open_memories(settings: Settings, plan) -> Iterator[dict[str, TranslationMemory]]:
+    """The memory of each language in *plan*, brought up to date with that language's files.
+
+    Only files whose size or mtime changed since they were indexed are read;
+    the catalogues of *plan* are passed in already parsed.
+    """
+    memories: dict[str, TranslationMemory] = {}
+    try:
+        for _, lang, path, _, po in plan:
+            if lang.code not in memories:
+                memories[lang.code] = TranslationMemory.open(settings.locale_path, lang)
+                parsed = {p: c for _, l, p, _, c in plan if l.code == lang.code and c is not None}
+                memories[lang.code].refresh(memory_sources(settings.locale_path, lang.code), parsed=parsed)
+        yield memories
+    finally:
+        for memory in memories.values():
+            memory.close()
 
 
 def translation_jobs(
@@ -365,3 +375,93 @@ def _same_entries(old: polib.POFile, new: polib.POFile) -> bool:
     } == {k: v for k, v in new.metadata.items() if k != "PO-Revision-Date"}
 
 
+
+
+@dataclass
+class MemoryResult:
+    """What a `memory` verb did for one language."""
+
+    language: str
+    entries: int  # sentences in the memory afterwards (or exported)
+    path: Path | None = None
+    changed: int = 0
+
+
+def memory_rebuild(settings: Settings, *, languages: tuple[str, ...]) -> list[MemoryResult]:
+    """Recreate each language's memory from its catalogues and compendium."""
+    results = []
+    for code in languages:
+        lang = language(code)
+        with TranslationMemory.open(settings.locale_path, lang) as memory:
+            memory.clear()
+            report = memory.refresh(memory_sources(settings.locale_path, lang.code))
+            results.append(MemoryResult(lang.code, len(memory), memory.path, len(report.indexed)))
+    return results
+
+
+def memory_export(settings: Settings, *, languages: tuple[str, ...], format: str, out: Path) -> list[MemoryResult]:
+    """Write the memory of *languages* to *out* as a PO compendium (one language) or TMX (any number)."""
+    from .atomic import atomic_path
+    from .errors import ConfigError
+    from .memory import to_po, to_tmx
+
+    if format not in ("po", "tmx"):
+        raise ConfigError(f"unknown memory format {format!r}; use po or tmx.")
+    if format == "po" and len(languages) != 1:
+        raise ConfigError(f"a PO compendium holds one language, not {len(languages)}; choose one with --lang (or use --format tmx).")
+    out = settings.resolve(out)
+    exported = []
+    for code in languages:
+        lang = language(code)
+        with TranslationMemory.open(settings.locale_path, lang) as memory:
+            memory.refresh(memory_sources(settings.locale_path, lang.code))
+            exported.append((lang, list(memory.entries())))
+    if format == "po":
+        lang, entries = exported[0]
+        write_catalogue(to_po(entries, lang), out)
+    else:
+        data = to_tmx([(lang.code, entries) for lang, entries in exported], source_language=settings.source_language)
+        with atomic_path(out) as tmp:
+            tmp.write_bytes(data)
+    return [MemoryResult(lang.code, len(entries), out) for lang, entries in exported]
+
+
+def memory_import(settings: Settings, path: Path, *, language_code: str | None = None) -> list[MemoryResult]:
+    """Merge a PO or TMX file's reviewed translations into each language's compendium, then index it.
+
+    The compendium (`locale/<lang>/compendium.po`) is the memory's committed
+    archive, so an import survives a `memory rebuild`.
+    """
+    from .errors import ConfigError
+    from .memory import compendium_path, from_po, from_tmx, merge_into_compendium, to_po
+
+    path = settings.resolve(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror}).") from None
+    if path.suffix.lower() == ".tmx" or data.lstrip()[:5] in (b"<?xml", b"<tmx "):
+        try:
+            by_language = from_tmx(data, source_language=settings.source_language)
+        except CatalogueError as exc:
+            raise CatalogueError(f"{path}: {exc}") from None
+        if language_code:
+            by_language = {k: v for k, v in by_language.items() if k == language(language_code).code}
+    else:
+        po = read_catalogue(path)
+        code = language_code or po.metadata.get("Language", "")
+        if not code:
+            raise ConfigError(f"{path}: the file has no Language header; say which language it is with --lang.")
+        by_language = {language(code).code: from_po(po)}
+    results = []
+    for code, entries in by_language.items():
+        lang = language(code)
+        target = compendium_path(settings.locale_path, lang.code)
+        compendium = read_catalogue(target, language=lang) if target.exists() else to_po([], lang)
+        changed = merge_into_compendium(compendium, entries)
+        if changed:
+            write_catalogue(compendium, target)
+        with TranslationMemory.open(settings.locale_path, lang) as memory:
+            memory.refresh(memory_sources(settings.locale_path, lang.code))
+            results.append(MemoryResult(lang.code, len(memory), target, changed))
+    return results

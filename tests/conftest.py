@@ -58,11 +58,11 @@ def empty_project(tmp_path, monkeypatch) -> Path:
 
 
 def files_snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under *folder* with its bytes (to prove nothing changed)."""
+    """Every file under *folder* with its bytes (to prove nothing changed); git-ignored caches left out."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".pipeline.lock"
+        if p.is_file() and p.name != ".pipeline.lock" and ".cache" not in p.relative_to(folder).parts
     }
 
 

@@ -153,7 +153,9 @@ def test_memory_reuses_translations_across_articles(project):
     assert po.find("Completely unrelated words about weather.").msgstr == ""
     # MT then only sees what the memory could not answer
     assert "uk: 2 entries filled by pseudo" in invoke("translate", "--lang", "uk", "--engine", "pseudo").output
-    memory = polib.pofile(str(project / "locale/uk/compendium.po"))
+    # the memory knows which articles a translation occurs in (through its PO export)
+    assert invoke("memory", "export", "--lang", "uk", "--out", "uk-memory.po").exit_code == 0
+    memory = polib.pofile(str(project / "uk-memory.po"))
     assert memory.find(exact.msgid).occurrences == [("article", ""), ("second", "")]
 
 
