@@ -1,0 +1,322 @@
+"""The translation memory: SQLite index, incremental refresh, kills, exchange formats, touching only what is asked."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import polib
+from typer.testing import CliRunner
+
+from pipeline import memory as memory_mod
+from pipeline import workflow
+from pipeline.catalog import catalogue_path, new_catalogue, write_catalogue
+from pipeline.cli import app
+from pipeline.languages import language
+from pipeline.memory import MemoryEntry, TranslationMemory, memory_path, memory_sources
+
+from conftest import ROOT
+
+runner = CliRunner()
+UK = language("uk")
+WORDS = """soldiers officials residents rescuers council bridge road railway plan budget report vote market border
+talks ceasefire convoy shelter harbour airport station factory warehouse checkpoint highway reservoir treaty
+inquiry harvest pension housing stadium archive festival parade said reported confirmed denied announced warned
+claimed rejected approved criticised welcomed visited inspected blocked opened closed delayed cancelled launched
+Kyiv Kharkiv Lviv Odesa Warsaw Berlin Paris Madrid Monday Tuesday Friday morning overnight week month""".split()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def sentences(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    made: dict[str, None] = {}
+    while len(made) < count:
+        made[" ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 22))).capitalize() + "."] = None
+    return list(made)
+
+
+def edit(sentence: str, rng: random.Random) -> str:
+    words = sentence[:-1].split()
+    i = rng.randrange(len(words))
+    kind = rng.choice(["change", "add", "remove"])
+    if kind == "change":
+        words[i] = rng.choice(WORDS)
+    elif kind == "add":
+        words.insert(i, rng.choice(WORDS).lower())
+    elif len(words) > 3:
+        del words[i]
+    return " ".join(words) + "."
+
+
+def catalogue(entries: dict[str, str], *, fuzzy: set[str] = frozenset()) -> polib.POFile:
+    po = new_catalogue(polib.POFile(), UK)
+    for msgid, msgstr in entries.items():
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if msgid in fuzzy else []))
+    return po
+
+
+def write_po(locale: Path, domain: str, entries: dict[str, str], **kwargs) -> Path:
+    path = catalogue_path(locale, "uk", domain)
+    write_catalogue(catalogue(entries, **kwargs), path)
+    return path
+
+
+# -- lookups -------------------------------------------------------------------
+
+
+def test_exact_lookup_uses_reviewed_translations_only_and_normalised_sentences(tmp_path):
+    locale = tmp_path / "locale"
+    write_po(locale, "a", {"The  bridge\nreopened.": "Міст знову відкрили.", "Draft only.": "Чернетка."}, fuzzy={"Draft only."})
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        assert memory.exact("The bridge reopened.") == "Міст знову відкрили."
+        assert memory.exact("The bridge reopened.", "headline") is None  # another msgctxt
+        assert memory.exact("Draft only.") is None  # fuzzy is not reviewed
+        assert memory.exact("The bridge reopened") is None
+
+
+def test_fuzzy_lookup_agrees_with_a_full_rapidfuzz_scan(tmp_path):
+    rng = random.Random(3)
+    remembered = sentences(4000, seed=1)  # more than FULL_SCAN per length window: the shortlist is used
+    with TranslationMemory(tmp_path / "m.sqlite", language="uk") as memory:
+        memory.add("bench", [MemoryEntry(None, s, f"[uk] {s}") for s in remembered])
+        queries = [edit(s, rng) for s in rng.sample(remembered, 150)] + sentences(50, seed=2)
+        agree = 0
+        for query in queries:
+            found, scan = memory.fuzzy(query, threshold=75), memory.full_scan(query, threshold=75)
+            agree += (found is None and scan is None) or (found is not None and scan is not None and found.score == scan.score)
+        assert agree == len(queries)
+        # the answer carries the remembered translation and msgmerge's measure
+        match = memory.fuzzy(remembered[0][:-1] + " today.", threshold=60)
+        from rapidfuzz import fuzz
+
+        assert match.msgstr == f"[uk] {match.msgid}" and match.score == fuzz.ratio(remembered[0][:-1] + " today.", match.msgid)
+
+
+def test_most_recently_modified_file_wins_when_catalogues_disagree(tmp_path):
+    locale = tmp_path / "locale"
+    import os
+
+    old = write_po(locale, "old", {"The vote was delayed.": "Старе."})
+    new = write_po(locale, "new", {"The vote was delayed.": "Нове."})
+    os.utime(old, ns=(1_000_000_000, 1_000_000_000))
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        assert memory.exact("The vote was delayed.") == "Нове."
+        [entry] = list(memory.entries())
+        assert entry.domains == ("new", "old")
+    del new
+
+
+# -- incremental, kill-safe, concurrent ------------------------------------------
+
+
+def test_refresh_reads_only_changed_files_and_forgets_deleted_ones(tmp_path, monkeypatch):
+    locale = tmp_path / "locale"
+    paths = [write_po(locale, f"d{i}", {f"Sentence number {i} about the bridge.": f"Речення {i}."}) for i in range(5)]
+    import os
+
+    for path in paths:  # older than the racy window: a stat suffices to trust them
+        os.utime(path, ns=(10**18, 10**18))
+    with TranslationMemory.open(locale, UK) as memory:
+        first = memory.refresh(memory_sources(locale, "uk"))
+        assert len(first.indexed) == 5
+        read = []
+        real = memory_mod.read_catalogue
+        monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
+        second = memory.refresh(memory_sources(locale, "uk"))
+        assert second.indexed == [] and second.unchanged == 5 and read == []
+        write_po(locale, "d2", {"Sentence number 2 about the bridge.": "Нове речення 2."})
+        paths[4].unlink()
+        third = memory.refresh(memory_sources(locale, "uk"))
+        assert [p.name for p in third.indexed] == ["d2.po"] and read == ["d2.po"]
+        assert [Path(p).name for p in third.removed] == ["d4.po"]
+        assert memory.exact("Sentence number 2 about the bridge.") == "Нове речення 2."
+        assert memory.exact("Sentence number 4 about the bridge.") is None
+        assert len(memory) == 4
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, sys
+    sys.path.insert(0, {root!r})
+    from pipeline import memory as m
+    real = m._add_features
+    def die(db, segments, *, sign):
+        real(db, segments, sign=sign)  # rows written, transaction still open
+        os._exit(9)
+    m._add_features = die
+    with m.TranslationMemory.open({locale!r}, "uk") as memory:
+        memory.refresh(m.memory_sources({locale!r}, "uk"))
+    """
+)
+
+
+def test_a_process_killed_inside_a_transaction_leaves_the_memory_readable_and_unchanged(tmp_path):
+    locale = tmp_path / "locale"
+    write_po(locale, "first", {"The council approved the budget.": "Рада ухвалила бюджет."})
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        before = list(memory.entries())
+    write_po(locale, "second", {f"Convoy {i} reached the harbour on Monday.": f"Конвой {i}." for i in range(200)})
+    done = subprocess.run([sys.executable, "-c", KILLER.format(root=str(ROOT), locale=str(locale))], capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    db = sqlite3.connect(memory_path(locale, "uk"))
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    with TranslationMemory.open(locale, UK) as memory:
+        assert list(memory.entries()) == before  # the killed transaction left nothing behind
+        memory.refresh(memory_sources(locale, "uk"))  # and the next run indexes the file
+        assert memory.exact("Convoy 7 reached the harbour on Monday.") == "Конвой 7."
+        assert memory.fuzzy("Convoy 7 reached the harbour on Tuesday.", threshold=75).msgstr == "Конвой 7."
+
+
+def test_two_processes_refreshing_at_once_agree(tmp_path):
+    locale = tmp_path / "locale"
+    for i in range(6):
+        write_po(locale, f"d{i}", {f"Report {i}.{j}: the station reopened.": f"Звіт {i}.{j}." for j in range(300)})
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pipeline import memory as m\n" \
+           f"with m.TranslationMemory.open({str(locale)!r}, 'uk') as t: t.refresh(m.memory_sources({str(locale)!r}, 'uk'))"
+    children = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    assert [c.wait() for c in children] == [0, 0], [c.stderr.read() for c in children]
+    with TranslationMemory.open(locale, UK) as memory:
+        assert len(memory) == 1800 and memory.exact("Report 5.299: the station reopened.") == "Звіт 5.299."
+
+
+def test_a_damaged_cache_is_recreated(tmp_path):
+    locale = tmp_path / "locale"
+    write_po(locale, "a", {"The road was closed.": "Дорогу закрили."})
+    memory_path(locale, "uk").parent.mkdir(parents=True)
+    memory_path(locale, "uk").write_bytes(b"this is not a database" * 100)
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        assert memory.exact("The road was closed.") == "Дорогу закрили."
+
+
+# -- verbs ---------------------------------------------------------------------------
+
+
+def test_update_reads_and_writes_only_the_named_domains(project, monkeypatch):
+    for name in ("second", "third"):
+        (project / f"seeds/{name}.txt").write_text(f"A {name} report\n\nThe bridge in Lviv reopened on Monday.", encoding="utf-8")
+        assert invoke("extract", f"seeds/{name}.txt").exit_code == 0
+    assert invoke("update", "--lang", "uk").exit_code == 0  # indexes everything once
+    untouched = {p: p.stat().st_mtime_ns for p in (project / "locale/uk/LC_MESSAGES").glob("*.po") if p.stem != "third"}
+    import os
+
+    for path in (project / "locale").rglob("*.po"):
+        os.utime(path, ns=(10**18, 10**18))  # outside the racy window
+    assert invoke("memory", "rebuild", "--lang", "uk").exit_code == 0  # as the last run left it
+    parsed, opened = [], []
+    real = workflow.read_catalogue
+    monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
+    monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self.name) or read_bytes(self))
+    (project / "seeds/third.txt").write_text("A third report\n\nThe bridge in Lviv reopened on Tuesday.", encoding="utf-8")
+    assert invoke("extract", "seeds/third.txt").exit_code == 0
+    result = invoke("update", "third", "--lang", "uk")
+    assert result.exit_code == 0, result.output
+    assert sorted(parsed) == ["third.po", "third.pot"]
+    assert {name for name in opened if name.endswith(".po")} == {"third.po"}
+    assert all(p.stat().st_mtime_ns == 10**18 for p in untouched)
+    third = polib.pofile(str(project / "locale/uk/LC_MESSAGES/third.po"))
+    assert third.find("The bridge in Lviv reopened on Tuesday.").msgid  # merged
+
+
+def test_compendium_is_a_source_and_is_no_longer_rewritten_by_update(project):
+    compendium = project / "locale/uk/compendium.po"
+    before = compendium.read_bytes()
+    (project / "seeds/second.txt").write_text("Second\n\nA sentence only the compendium knows.", encoding="utf-8")
+    po = polib.pofile(str(compendium), wrapwidth=79)
+    po.append(polib.POEntry(msgid="A sentence only the compendium knows.", msgstr="Речення з компендію.", occurrences=[("archive", "")]))
+    po.save()
+    before = compendium.read_bytes()
+    assert invoke("extract", "seeds/second.txt").exit_code == 0
+    assert invoke("update", "second", "--lang", "uk").exit_code == 0
+    assert compendium.read_bytes() == before
+    second = polib.pofile(str(project / "locale/uk/LC_MESSAGES/second.po"))
+    assert second.find("A sentence only the compendium knows.").msgstr == "Речення з компендію."
+
+
+TRICKY = [
+    MemoryEntry(None, 'She said: "We will not give up" <today> & then left.', "Вона сказала: «Ми не здамося» <сьогодні> & пішла.", ("a", "b")),
+    MemoryEntry("headline", "Kyiv", "Київ", ("a",)),
+    MemoryEntry(None, "Kyiv", "Києві", ("c",)),
+    MemoryEntry(None, "Tabs\tand back\\slashes stay.", "Таби\tі зворотні\\скісні лишаються.", ()),
+    MemoryEntry(None, "Ünïcödé façade, naïve café — 61,330 people.", "Юнікод — 61 330 людей.", ("d",)),
+]
+
+
+def test_round_trip_through_po_and_tmx_loses_nothing(project, tmp_path):
+    for name in ("article.po", "compendium.po"):
+        for path in (project / "locale/uk").rglob(name):
+            path.unlink()
+    # The memory holds only what its files hold, so put TRICKY in a file first: import it.
+    source = tmp_path / "tricky.po"
+    write_catalogue(memory_mod.to_po(TRICKY, UK), source)
+    assert invoke("memory", "import", str(source)).exit_code == 0
+    expected = sorted(TRICKY, key=lambda e: (e.msgid, e.msgctxt or ""))
+
+    def exported(fmt: str) -> Path:
+        out = project / f"out.{fmt}"
+        result = invoke("memory", "export", "--lang", "uk", "--format", fmt, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        return out
+
+    def memory_entries() -> list[MemoryEntry]:
+        with TranslationMemory.open(project / "locale", UK) as memory:
+            return sorted(memory.entries(), key=lambda e: (e.msgid, e.msgctxt or ""))
+
+    assert memory_entries() == expected
+    for fmt in ("po", "tmx"):
+        out = exported(fmt)
+        (project / "locale/uk/compendium.po").unlink()
+        invoke("memory", "rebuild", "--lang", "uk")
+        assert memory_entries() == []
+        result = invoke("memory", "import", str(out))
+        assert result.exit_code == 0, result.output
+        assert memory_entries() == expected, fmt
+    # the TMX is translate-toolkit's own
+    from translate.storage.tmx import tmxfile
+
+    tmx = tmxfile.parsestring(exported("tmx").read_bytes())
+    assert {u.source for u in tmx.units} == {e.msgid for e in TRICKY}
+
+
+def test_po_export_serves_gnu_msgmerge_as_a_compendium(project):
+    out = project / "uk-memory.po"
+    assert invoke("memory", "export", "--lang", "uk", "--out", str(out)).exit_code == 0
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(out)], capture_output=True).returncode == 0
+    reviewed = {e.msgid: e.msgstr for e in polib.pofile(str(project / "locale/uk/LC_MESSAGES/article.po")) if e.msgstr and not e.fuzzy}
+    empty = project / "empty.po"
+    write_catalogue(new_catalogue(polib.POFile(), UK), empty)
+    merged = project / "merged.po"
+    done = subprocess.run(
+        ["msgmerge", "--quiet", f"--compendium={out}", "-o", str(merged), str(empty), str(project / "locale/article.pot")],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    result = {e.msgid: e for e in polib.pofile(str(merged))}
+    assert {m: e.msgstr for m, e in result.items() if not e.fuzzy and e.msgstr} == reviewed
+
+
+def test_memory_cli_refuses_bad_requests_with_one_line(project):
+    result = runner.invoke(app, ["memory", "export", "--format", "po", "--out", "x.po"])
+    assert result.exit_code == 2 and "one language" in result.output
+    result = runner.invoke(app, ["memory", "export", "--lang", "uk", "--format", "xliff", "--out", "x.po"])
+    assert result.exit_code == 2 and "use po or tmx" in result.output
+    (project / "bad.tmx").write_text("<tmx><body><tu>", encoding="utf-8")
+    result = runner.invoke(app, ["memory", "import", "bad.tmx"])
+    assert result.exit_code == 2 and "bad.tmx: not a readable TMX file" in result.output
+    headerless = project / "headerless.po"
+    headerless.write_text('msgid "A"\nmsgstr "Б"\n', encoding="utf-8")
+    result = runner.invoke(app, ["memory", "import", str(headerless)])
+    assert result.exit_code == 2 and "--lang" in result.output
