@@ -264,36 +264,73 @@ def bundle(
 
 
 def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None):
-    """(CatalogueStats, number of failing error checks) for every catalogue of *languages*."""
-    from . import checks
-    from .status import catalogue_stats
+    """(CatalogueStats, number of failing error checks) for every catalogue of *languages*.
 
-    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    Each catalogue's row is cached by its content (`pipeline.resultcache`):
+    only catalogues that changed are read and checked again.
+    """
+    from . import checks
+    from .resultcache import ResultCache, code_version
+    from .status import CatalogueStats, Counts, catalogue_stats
+
+    glossary_path = settings.locale_path / "glossary.csv"
+    glossary = None
     rows = []
-    for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
-        po = read_catalogue(path, language=lang)
-        findings = checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
-        failed = sum(1 for f in findings if f.severity == "error" and not f.fuzzy)
-        rows.append((catalogue_stats(po, language=lang.code, domain=domain), failed))
+    with ResultCache.open(settings.locale_path) as cache:
+        context = ("status", code_version(), cache.digest(glossary_path), settings.source_language)
+        for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
+            key = cache.key(context, cache.digest(path), lang.code, domain)
+            hit = cache.get(key)
+            if hit is not None:
+                counts = {k: Counts(**v) for k, v in hit["stats"].items() if isinstance(v, dict)}
+                rows.append((CatalogueStats(language=lang.code, domain=domain, **counts), hit["failed"]))
+                continue
+            po = read_catalogue(path, language=lang)
+            if glossary is None:
+                glossary = checks.load_glossary(glossary_path)
+            findings = checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
+            failed = sum(1 for f in findings if f.severity == "error" and not f.fuzzy)
+            stats = catalogue_stats(po, language=lang.code, domain=domain)
+            cache.put(key, {"stats": {k: vars(v) for k, v in vars(stats).items() if isinstance(v, Counts)}, "failed": failed})
+            rows.append((stats, failed))
     return rows
 
 
 def check(
     settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None, use_msgfmt: bool = True
 ):
-    """Run the QA checks (and GNU `msgfmt -c`, when installed) over every catalogue."""
-    from . import checks
+    """Run the QA checks (and GNU `msgfmt -c`, when installed) over every catalogue.
 
-    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    Findings are cached per catalogue by content, as for `status`.
+    """
+    import shutil
+
+    from . import checks
+    from .resultcache import ResultCache, code_version
+
+    glossary_path = settings.locale_path / "glossary.csv"
+    glossary = None
     findings = []
-    for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
-        po = read_catalogue(path)  # header problems become findings, not errors
-        shown = reference(settings, path)
-        findings += checks.check_catalogue(
-            po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
-        )
-        if use_msgfmt:
-            findings += checks.msgfmt_findings(path, language=lang.code, shown=shown)
+    with ResultCache.open(settings.locale_path) as cache:
+        msgfmt = shutil.which("msgfmt") if use_msgfmt else None
+        context = ("check", code_version(), cache.digest(glossary_path), settings.source_language, use_msgfmt, msgfmt)
+        for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
+            shown = reference(settings, path)
+            key = cache.key(context, cache.digest(path), lang.code, shown)
+            hit = cache.get(key)
+            if hit is not None:
+                findings += [checks.Finding(**f) for f in hit]
+                continue
+            po = read_catalogue(path)  # header problems become findings, not errors
+            if glossary is None:
+                glossary = checks.load_glossary(glossary_path)
+            found = checks.check_catalogue(
+                po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
+            )
+            if use_msgfmt:
+                found += checks.msgfmt_findings(path, language=lang.code, shown=shown)
+            cache.put(key, [vars(f) for f in found])
+            findings += found
     return findings
 
 

@@ -320,3 +320,65 @@ def test_memory_cli_refuses_bad_requests_with_one_line(project):
     headerless.write_text('msgid "A"\nmsgstr "Б"\n', encoding="utf-8")
     result = runner.invoke(app, ["memory", "import", str(headerless)])
     assert result.exit_code == 2 and "--lang" in result.output
+
+
+# -- status and check: cached per catalogue by content ----------------------------
+
+
+def _count_parses(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    real = workflow.read_catalogue
+    monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).parent.parent.name) or real(path, **kw))
+    return parsed
+
+
+def test_status_and_check_recompute_only_the_catalogues_that_changed(project, monkeypatch):
+    import json
+    import os
+
+    for path in (project / "locale").rglob("*.po"):
+        os.utime(path, ns=(10**18, 10**18))
+    first_status = invoke("status", "--format", "json").output
+    first_check = invoke("check", "--format", "json").output
+    parsed = _count_parses(monkeypatch)
+    assert invoke("status", "--format", "json").output == first_status
+    assert invoke("check", "--format", "json").output == first_check
+    assert parsed == []  # every row came from the cache
+    po_path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(po_path), wrapwidth=79)
+    entry = next(e for e in po if "61" in e.msgid)
+    entry.msgstr = entry.msgstr.replace("330", "333", 1)
+    po.save()
+    cached_status = invoke("status", "--format", "json").output
+    assert parsed == ["uk"]
+    status = json.loads(cached_status)
+    assert status[0]["language"] == "uk" and status[0]["failed_checks"] > 0
+    assert {r["language"] for r in status if r["failed_checks"]} == {"uk"}
+    result = invoke("check", "--format", "json")
+    assert parsed == ["uk", "uk"] and result.exit_code == 1
+    assert {f["check"] for f in json.loads(result.output) if f["severity"] == "error"} == {"numbers"}
+    import shutil
+
+    shutil.rmtree(project / "locale/.cache")  # the oracle: the same verbs without any cache
+    assert invoke("status", "--format", "json").output == cached_status
+    assert invoke("check", "--format", "json").output == result.output
+    del parsed[:]
+    # a changed glossary is a new context: everything is checked again
+    with open(project / "locale/glossary.csv", "a", encoding="utf-8") as glossary:
+        glossary.write("Lyman,,,place name\n")
+    invoke("status", "--format", "json")
+    assert sorted(parsed) == ["de", "es", "fr", "pl", "uk"]
+
+
+def test_status_and_check_work_when_the_cache_cannot_be_written(project, monkeypatch):
+    expected_status = invoke("status", "--format", "json").output
+    expected_check = invoke("check", "--format", "json", "--no-msgfmt").output
+    import shutil
+
+    shutil.rmtree(project / "locale/.cache")
+    (project / "locale/.cache").write_text("not a folder", encoding="utf-8")  # as unwritable as it gets for root
+    parsed = _count_parses(monkeypatch)
+    for _ in range(2):
+        assert invoke("status", "--format", "json").output == expected_status
+        assert invoke("check", "--format", "json", "--no-msgfmt").output == expected_check
+    assert len(parsed) == 20  # computed every time, without a cache

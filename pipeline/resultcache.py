@@ -1,0 +1,131 @@
+"""Per-catalogue results of read-only verbs (`status`, `check`), cached by content.
+
+A result is stored under a key made of the catalogue's SHA-256, the verb,
+everything else it depends on (language, glossary bytes, source language,
+the pipeline's own code), so an edited catalogue, glossary or program is
+computed afresh and nothing else is. The SHA-256 of a file is itself
+remembered by (path, size, mtime) as git's index does; a file modified
+within two seconds of being hashed is hashed again.
+
+The cache is `locale/.cache/results.sqlite` (git-ignored, safe to delete).
+When it cannot be opened or written (a read-only checkout), results are
+computed without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from .memory import RACY_NS, cache_dir
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, recorded_ns INTEGER)",
+    "CREATE TABLE IF NOT EXISTS result (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+def code_version() -> str:
+    """A digest of the pipeline's own source files (name, size, mtime): any change of code, new results."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        parts.append(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class ResultCache:
+    """JSON results by content key; every method is a no-op (a miss) when the cache is unavailable."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, bytes]] = []
+        self._files: list[tuple] = []
+        if path is None:
+            return
+        try:
+            db = sqlite3.connect(path, timeout=5, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            self._db = db
+        except (sqlite3.Error, OSError):
+            self._db = None
+
+    @classmethod
+    def open(cls, locale_dir: Path) -> "ResultCache":
+        folder = cache_dir(locale_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# rebuildable caches (pipeline memory rebuild)\n*\n", encoding="utf-8")
+        except OSError:
+            return cls(None)
+        return cls(folder / "results.sqlite")
+
+    def __enter__(self) -> "ResultCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Store what was computed (one transaction), then close; a failure loses only the cache."""
+        if self._db is None:
+            return
+        try:
+            if self._pending or self._files:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR REPLACE INTO result VALUES (?, ?)", self._pending)
+                self._db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?)", self._files)
+                self._db.execute("COMMIT")
+        except sqlite3.Error:
+            pass
+        finally:
+            self._db.close()
+            self._db = None
+
+    def digest(self, path: Path) -> str | None:
+        """The SHA-256 of a file, from the stat cache when the file is unchanged; None if unreadable."""
+        path = Path(path).resolve()
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        if self._db is not None:
+            try:
+                row = self._db.execute("SELECT size, mtime_ns, sha256, recorded_ns FROM file WHERE path=?", (str(path),)).fetchone()
+            except sqlite3.Error:
+                row = None
+            if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
+                return row[2]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        sha = hashlib.sha256(data).hexdigest()
+        self._files.append((str(path), stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
+        return sha
+
+    def key(self, *parts: Any) -> str:
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM result WHERE key=?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError, TypeError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        if self._db is not None:
+            self._pending.append((key, json.dumps(value, ensure_ascii=False)))
