@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--reuse", action="store_true", help="reuse memories built by an earlier run (same sizes and seed)")
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
@@ -151,9 +152,14 @@ def main() -> None:
     rows, ratios = [], []
     for size in args.sizes:
         db = OUT / f"memory-{size}.sqlite"
-        print(f"building {size:,} ...", file=sys.stderr, flush=True)
-        built = child("--child", "build", str(db), str(size), str(args.queries), str(args.seed))
         queries_file = OUT / f"memory-{size}-queries.json"
+        built_file = OUT / f"memory-{size}-build.json"
+        if args.reuse and db.exists() and built_file.exists():
+            built = json.loads(built_file.read_text(encoding="utf-8"))
+        else:
+            print(f"building {size:,} ...", file=sys.stderr, flush=True)
+            built = child("--child", "build", str(db), str(size), str(args.queries), str(args.seed))
+            built_file.write_text(json.dumps(built), encoding="utf-8")
         queries_file.write_text(json.dumps({k: built[k] for k in ("exact", "edited", "new")}), encoding="utf-8")
         print(f"lookups {size:,} ...", file=sys.stderr, flush=True)
         found = child("--child", "lookup", str(db), str(queries_file))
