@@ -15,7 +15,8 @@ Schema (one database per language, WAL, every change one transaction):
   a file modified within ``RACY_NS`` of being recorded is hashed again.
 - ``segment``: one row per distinct source sentence, keyed by a hash of its
   normalised text (NFC, runs of white space as one space) and its msgctxt,
-  with its length; an FTS5 table over its words is the candidate index.
+  with its length; a contentless FTS5 table of its words and word pairs
+  (one token each) is the candidate index, ``feature`` their document counts.
 - ``translation``: (segment, source) → msgstr and the domains it occurs in.
   When sources disagree, the most recently modified file wins.
 
@@ -23,15 +24,15 @@ Exact lookup is one indexed query on the key. Fuzzy lookup scores
 candidates with RapidFuzz's ``fuzz.ratio`` (``pipeline.similar``'s measure,
 so scores agree with merges): when the query's length window holds at most
 ``FULL_SCAN`` segments, all of them (the answer is exactly a full scan's);
-otherwise the ``SHORTLIST`` segments the FTS5 index ranks highest for the
-query's rarest words. Nothing is held in RAM but the query's candidates.
+otherwise the ``SHORTLIST`` segments sharing the most of the query's rarest
+words and word pairs (looked up in the FTS5 index, rarest first within a
+budget of ``POSTINGS``). Nothing is held in RAM but the query's candidates.
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
-import os
 import re
 import sqlite3
 import time
@@ -43,7 +44,7 @@ from typing import Iterable, Iterator
 
 import polib
 
-from .catalog import TM_MARK, catalogue_path, fingerprint, new_catalogue, read_catalogue
+from .catalog import TM_MARK, fingerprint, new_catalogue, read_catalogue
 from .errors import CatalogueError, MemoryStoreError
 from .languages import Language
 from .similar import _length_window
