@@ -237,6 +237,9 @@ class TranslationMemory:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if self._db.in_transaction:  # inside a larger change (a refresh): one commit for all
+            yield self._db
+            return
         try:
             with _transaction(self._db):
                 yield self._db
@@ -255,46 +258,48 @@ class TranslationMemory:
         """
         report = RefreshReport()
         parsed = {Path(p).resolve(): po for p, po in (parsed or {}).items()}
-        known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM source")}
-        seen = set()
-        for path in paths:
-            path = Path(path).resolve()
-            key = str(path)
-            seen.add(key)
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            row = known.get(key)
-            if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
-                report.unchanged += 1
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                report.skipped.append((path, exc.strerror or str(exc)))
-                continue
-            digest = fingerprint(data)
-            if row and row[2] == digest:
-                with self._write() as db:
-                    db.execute(
-                        "UPDATE source SET size=?, mtime_ns=?, recorded_ns=? WHERE path=?",
-                        (stat.st_size, stat.st_mtime_ns, time.time_ns(), key),
-                    )
-                report.unchanged += 1
-                continue
-            po = parsed.get(path)
-            if po is None or getattr(po, "fingerprint", None) != digest:
+        # One transaction for the whole refresh: FTS5 merges its index once, and a kill leaves the old state.
+        with self._write():
+            known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM source")}
+            seen = set()
+            for path in paths:
+                path = Path(path).resolve()
+                key = str(path)
+                seen.add(key)
                 try:
-                    po = read_catalogue(path)
-                except CatalogueError as exc:
-                    report.skipped.append((path, str(exc)))
+                    stat = path.stat()
+                except OSError:
                     continue
-            self._index(key, po, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=digest, compendium=path.name == COMPENDIUM)
-            report.indexed.append(path)
-        for key in sorted(set(known) - seen):
-            self._forget(key)
-            report.removed.append(key)
+                row = known.get(key)
+                if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
+                    report.unchanged += 1
+                    continue
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    report.skipped.append((path, exc.strerror or str(exc)))
+                    continue
+                digest = fingerprint(data)
+                if row and row[2] == digest:
+                    with self._write() as db:
+                        db.execute(
+                            "UPDATE source SET size=?, mtime_ns=?, recorded_ns=? WHERE path=?",
+                            (stat.st_size, stat.st_mtime_ns, time.time_ns(), key),
+                        )
+                    report.unchanged += 1
+                    continue
+                po = parsed.get(path)
+                if po is None or getattr(po, "fingerprint", None) != digest:
+                    try:
+                        po = read_catalogue(path)
+                    except CatalogueError as exc:
+                        report.skipped.append((path, str(exc)))
+                        continue
+                self._index(key, po, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=digest, compendium=path.name == COMPENDIUM)
+                report.indexed.append(path)
+            for key in sorted(set(known) - seen):
+                self._forget(key)
+                report.removed.append(key)
         return report
 
     def index_file(self, path: Path, po: polib.POFile | None = None) -> None:

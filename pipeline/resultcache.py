@@ -47,11 +47,13 @@ class ResultCache:
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, bytes]] = []
         self._files: list[tuple] = []
+        self._known: dict[str, tuple] | None = None
         if path is None:
             return
         try:
             db = sqlite3.connect(path, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
                 db.execute(statement)
             self._db = db
@@ -100,10 +102,12 @@ class ResultCache:
         except OSError:
             return None
         if self._db is not None:
-            try:
-                row = self._db.execute("SELECT size, mtime_ns, sha256, recorded_ns FROM file WHERE path=?", (str(path),)).fetchone()
-            except sqlite3.Error:
-                row = None
+            if self._known is None:  # one query for every file: status asks about thousands
+                try:
+                    self._known = {r[0]: r[1:] for r in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM file")}
+                except sqlite3.Error:
+                    self._known = {}
+            row = self._known.get(str(path))
             if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
                 return row[2]
         try:
@@ -125,6 +129,20 @@ class ResultCache:
             return json.loads(row[0]) if row else None
         except (sqlite3.Error, ValueError, TypeError):
             return None
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The cached results among *keys* (missing ones absent)."""
+        found: dict[str, Any] = {}
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                for key, value in self._db.execute(f"SELECT key, value FROM result WHERE key IN ({','.join('?' * len(part))})", part):
+                    found[key] = json.loads(value)
+        except (sqlite3.Error, ValueError):
+            return {}
+        return found
 
     def put(self, key: str, value: Any) -> None:
         if self._db is not None:

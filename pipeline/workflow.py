@@ -278,9 +278,13 @@ def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str]
     rows = []
     with ResultCache.open(settings.locale_path) as cache:
         context = ("status", code_version(), cache.digest(glossary_path), settings.source_language)
-        for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
-            key = cache.key(context, cache.digest(path), lang.code, domain)
-            hit = cache.get(key)
+        wanted = [
+            (lang, domain, path, cache.key(context, cache.digest(path), lang.code, domain))
+            for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains)
+        ]
+        hits = cache.get_many([key for *_, key in wanted])
+        for lang, domain, path, key in wanted:
+            hit = hits.get(key)
             if hit is not None:
                 counts = {k: Counts(**v) for k, v in hit["stats"].items() if isinstance(v, dict)}
                 rows.append((CatalogueStats(language=lang.code, domain=domain, **counts), hit["failed"]))
@@ -314,10 +318,13 @@ def check(
     with ResultCache.open(settings.locale_path) as cache:
         msgfmt = shutil.which("msgfmt") if use_msgfmt else None
         context = ("check", code_version(), cache.digest(glossary_path), settings.source_language, use_msgfmt, msgfmt)
+        wanted = []
         for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
             shown = reference(settings, path)
-            key = cache.key(context, cache.digest(path), lang.code, shown)
-            hit = cache.get(key)
+            wanted.append((lang, path, shown, cache.key(context, cache.digest(path), lang.code, shown)))
+        hits = cache.get_many([key for *_, key in wanted])
+        for lang, path, shown, key in wanted:
+            hit = hits.get(key)
             if hit is not None:
                 findings += [checks.Finding(**f) for f in hit]
                 continue
