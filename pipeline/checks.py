@@ -536,7 +536,7 @@ def _ends_sentence(mark: str, text: str) -> bool:
     last = regex.split(r"\p{Sentence_Terminal}", text.rstrip())[-1]
     if any(_in_word_mark(char) for char in last):
         return True
-    for original in _canonical_ends().get(mark, ()):
+    for original in _canonical_ends().get(unicodedata.normalize("NFC", mark), ()):
         try:
             if regex.search(rf"\p{{Script={_script_of(original)}}}", text):
                 return True
