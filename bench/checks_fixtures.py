@@ -47,6 +47,8 @@ JUDGED: list[tuple[str, str, str, str | None, str, str, str, str]] = [
     ("django", "de", "humanize", "ordinal 4", "{}th", "end-punctuation", "fp", "German ordinal {}."),
     ("django", "ko", "conf", "abbrev. month", "Aug.", "end-punctuation", "fp", "abbreviation → 8월"),
     ("sphinx", "hi", "sphinx", None, "No builder selected, using default: html", "end-punctuation", "fp", "Devanagari abbreviation एच्.टी.ऍम.एल."),
+    ("sphinx", "ja", "sphinx", None, "replacement for dot in _templates etc.", "end-punctuation", "fp", "source ends with etc."),
+    ("sphinx", "ko", "sphinx", None, "replacement for dot in _templates etc.", "end-punctuation", "fp", "source ends with etc."),
     # ---- end-punctuation: real problems
     ("django", "zh_Hans", "conf", None, "Directory indexes are not allowed here.", "end-punctuation", "tp", "final 。 missing"),
     ("django", "zh_Hans", "admin", None, "Action:", "end-punctuation", "tp", "colon missing"),

@@ -13,20 +13,25 @@ id                        severity  what it asks
 ``numbers``               error     the same numbers, by value, in the target
                                     locale's format (Babel): ``61,330`` = ``61 330``
                                     (uk, pl, fr) = ``61.330`` (de, es); ``3.5`` =
-                                    ``3,5``; ordinals ``24th`` count as 24.
+                                    ``3,5``; ordinals ``24th`` count as 24; any
+                                    Unicode digits (``１２``, ``١٢``, ``१२``); CJK
+                                    dates and times (``4月``, ``12時``) from CLDR.
 ``protected``             error     every verbatim span of protect.verbatim_spans
                                     (@handle, URL, e-mail, placeholder) kept.
 ``glossary``              error     terms of ``locale/glossary.csv`` kept or
                                     translated as the glossary says.
-``end-punctuation``       warning   a sentence still ends like one; a headline
-                                    does not gain a full stop.
+``end-punctuation``       warning   a sentence still ends like one (Unicode
+                                    Sentence_Terminal: ``。`` ``؟`` ``।`` ``։`` …);
+                                    an abbreviation (``Aug.``) needs no stop; a
+                                    headline does not gain one.
 ``brackets``              warning   brackets and quotes balanced (unless the
                                     source itself is unbalanced).
 ``whitespace``            warning   same leading/trailing whitespace; no double
                                     spaces introduced.
 ``untranslated-copy``     warning   the translation is not a copy of the source.
-``length-ratio``          warning   ``len(target) / len(source)`` within
-                                    [0.4, 2.5] for sources of 20+ characters.
+``length-ratio``          warning   length ratio within [0.4, 2.5] for sources
+                                    of 20+ characters, lengths weighted by
+                                    script (Han 3, Hangul 2, kana 1.5).
 ``header``                error     per catalogue: ``Language`` and
                                     ``Plural-Forms`` agree with the catalogue's
                                     language (Babel).
@@ -184,6 +189,16 @@ def _number_pattern(locale: str) -> tuple[re.Pattern, str, str]:
     return pattern, group, decimal
 
 
+@lru_cache(maxsize=1)
+def _unicode_digits() -> dict[int, str]:
+    """Every non-ASCII decimal digit (Unicode category Nd) to its ASCII digit."""
+    return {
+        code: str(unicodedata.decimal(chr(code)))
+        for code in range(0x80, 0x110000)
+        if unicodedata.category(chr(code)) == "Nd"
+    }
+
+
 @lru_cache(maxsize=None)
 def _native_symbols(locale: str) -> dict[int, str]:
     """A str.translate table: every decimal digit to ASCII, other numbering systems' symbols to *locale*'s.
@@ -192,16 +207,10 @@ def _native_symbols(locale: str) -> dict[int, str]:
     12; the Arabic decimal and group separators (`٫`, `٬`, from CLDR's `arab`
     numbering system) as the locale's own.
     """
-    import unicodedata
-
     from babel import Locale
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
-    table: dict[int, str] = {}
-    for code in range(0x110000):
-        char = chr(code)
-        if unicodedata.category(char) == "Nd" and code > 0x7F:
-            table[code] = str(unicodedata.decimal(char))
+    table = dict(_unicode_digits())
     decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
     for system, symbols in Locale.parse(locale).number_symbols.items():
         if system == "latn":
@@ -265,7 +274,13 @@ def source_numbers(text: str, *, locale: str = SOURCE_LANGUAGE) -> Counter:
 
 
 def _target_numbers(text: str, locale: str) -> tuple[Counter, Counter]:
-    """(all numbers, those written as part of a date or time) of a translation."""
+    """(all numbers, the soft ones) of a translation.
+
+    Soft: part of a date or time (`4月`, `12時`), or glued after a Han or kana
+    character (`1対1`, `方法は2つ`), where the source may well spell the
+    number as a word. A soft number satisfies a source number but is not
+    reported as extra.
+    """
     pattern, group, _ = _number_pattern(locale)
     text = text.translate(_native_symbols(locale))
     # Digits inside a URL, e-mail or handle are not numbers of the sentence.
@@ -273,7 +288,8 @@ def _target_numbers(text: str, locale: str) -> tuple[Counter, Counter]:
         text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
     units = _date_units(locale)
     values: Counter = Counter()
-    dated: Counter = Counter()
+    soft: Counter = Counter()
+    glued = re.compile(f"[{_UNSPACED}]")
     for match in pattern.finditer(text):
         token = match.group()
         for space in _SPACES:
@@ -282,9 +298,10 @@ def _target_numbers(text: str, locale: str) -> tuple[Counter, Counter]:
         if value is not None:
             values[value] += 1
             after = text[match.end() : match.end() + 2].lstrip()
-            if after[:1] in units:
-                dated[value] += 1
-    return values, dated
+            before = text[match.start() - 1 : match.start()]
+            if after[:1] in units or glued.match(before):
+                soft[value] += 1
+    return values, soft
 
 
 def target_numbers(text: str, *, locale: str) -> Counter:
@@ -309,14 +326,15 @@ def numbers(source: str, target: str, *, language: str, glossary: Sequence[Gloss
     target number that is part of a date or time in the target locale's
     CLDR patterns (`4月`, `12時`, `2024年`, `3일`) may stand for a month,
     weekday or hour the source spells in words (`April`, `noon`), so it is
-    not reported as extra; it still must match when the source has digits.
+    not reported as extra; nor is a digit glued after Han or kana (`1対1`
+    for "one-to-one"); both still must match when the source has digits.
     """
     from babel.numbers import format_decimal
 
     locale = _babel_locale(language)
     expected = source_numbers(source, locale=_babel_locale(source_language))
-    found, dated = _target_numbers(target, locale)
-    extra = (found - expected) - dated
+    found, soft = _target_numbers(target, locale)
+    extra = (found - expected) - soft
     problems = [
         f"number {_show(value)} is missing from the translation"
         + (f" ({count}×)" if count > 1 else "")
@@ -561,20 +579,14 @@ def _date_words(locale: str) -> tuple[frozenset[str], tuple[str, ...]]:
     from babel import Locale
 
     loc = Locale.parse(locale)
-    short: set[str] = set()
-    wide: list[str] = []
-    for table in (loc.months, loc.days, loc.periods if hasattr(loc, "periods") else {}, loc.day_periods, loc.eras):
-        for context in table.values():
-            widths = context.items() if isinstance(context, dict) or hasattr(context, "items") else ()
-            for width, names in widths:
-                values = names.values() if hasattr(names, "values") else [names]
-                for name in values:
-                    if not isinstance(name, str):
-                        continue
-                    if name.endswith("."):
-                        short.add(name.casefold())
-                    if width == "wide" and table in (loc.months, loc.days):
-                        wide.append(name)
+
+    def names(table) -> list[str]:  # the strings of a nested CLDR table
+        if isinstance(table, str):
+            return [table]
+        return [name for value in table.values() for name in names(value)] if hasattr(table, "values") else []
+
+    short = {name.casefold() for table in (loc.months, loc.days, loc.day_periods, loc.eras) for name in names(table) if name.endswith(".")}
+    wide = [name for table in (loc.months, loc.days) for context in table.values() for name in names(context.get("wide", {}))]
     return frozenset(short), tuple(wide)
 
 
