@@ -490,9 +490,10 @@ def glossary(source: str, target: str, *, language: str, glossary: Sequence[Glos
 # --------------------------------------------------------------------------- punctuation
 
 # Closing quotes and brackets (and the spaces French puts inside guillemets)
-# may follow the final punctuation: `…?»`, `….”`, `…\u00a0?\u00a0»`; so may
-# the fullwidth and corner brackets of CJK text: `…。」`, `…）`.
-_TRAILERS = "\"'»«”“’‘›‹)]}）］｝」』】〉》〕" + _SPACES + "\u3000"
+# may follow the final punctuation: `…?»`, `….”`, `…\u00a0?\u00a0»`, `…。」`,
+# `…）`: any closing or quotation punctuation of Unicode (Pe, Pi, Pf), the
+# straight quotes, and white space.
+_TRAILING = regex.compile(r"[\p{Pe}\p{Pi}\p{Pf}\"'\s]+$")
 _STERM = regex.compile(r"[\p{Sentence_Terminal}…]")  # …: an unfinished sentence still ends one
 _FULL_STOP_NAMES = ("FULL STOP", "DANDA")
 # The last word before a final period; letters with their combining marks
@@ -500,8 +501,12 @@ _FULL_STOP_NAMES = ("FULL STOP", "DANDA")
 _ABBREVIATED = regex.compile(r"(?:^|[\s(])((?:[\p{L}\p{M}]{1,5}\.)*[\p{L}\p{M}]+)\.$")
 
 
+def _strip_trailing(text: str) -> str:
+    return _TRAILING.sub("", text)
+
+
 def _last_mark(text: str) -> str:
-    stripped = text.rstrip().rstrip(_TRAILERS)
+    stripped = _strip_trailing(text)
     return stripped[-1:] if stripped else ""
 
 
@@ -516,12 +521,13 @@ def _canonical_ends() -> dict[str, tuple[str, ...]]:
     ends: dict[str, list[str]] = {}
     for code in range(0x110000):
         char = chr(code)
-        name = unicodedata.name(char, "")
-        if not (_STERM.match(char) or any(word in name for word in ("FULL STOP", "QUESTION MARK", "EXCLAMATION MARK"))):
+        if unicodedata.category(char) != "Po" or unicodedata.normalize("NFC", char) == char:
             continue
-        canonical = unicodedata.normalize("NFC", char)
-        if canonical != char and len(canonical) == 1:
-            ends.setdefault(canonical, []).append(char)
+        name = unicodedata.name(char, "")
+        if _STERM.match(char) or any(word in name for word in ("FULL STOP", "QUESTION MARK", "EXCLAMATION MARK")):
+            canonical = unicodedata.normalize("NFC", char)
+            if len(canonical) == 1:
+                ends.setdefault(canonical, []).append(char)
     return {key: tuple(value) for key, value in ends.items()}
 
 
@@ -606,7 +612,7 @@ def _is_abbreviation(text: str, language: str) -> bool:
     `bzw.`): it does not split after the word where it does split after a
     made-up one.
     """
-    stripped = text.rstrip().rstrip(_TRAILERS)
+    stripped = _strip_trailing(text)
     match = _ABBREVIATED.search(stripped)
     if match is None:
         return False
@@ -660,7 +666,7 @@ def end_punctuation(source: str, target: str, *, language: str, glossary: Sequen
     if _is_colon(source_mark) and not _is_colon(target_mark):
         return [f"the source ends with ':' but the translation ends with {target_mark!r}"]
     if source_mark.isalnum() and _is_full_stop(target_mark):
-        stripped = target.rstrip().rstrip(_TRAILERS)
+        stripped = _strip_trailing(target)
         if stripped.endswith("...") or (target_mark == "." and _is_abbreviation(target, language)):
             return []
         if _ORDINAL.search(source.rstrip()) and _NUMBER_STOP.search(stripped):
