@@ -18,7 +18,8 @@ Schema (one database per language, WAL, every change one transaction):
   with its length; a contentless FTS5 table of its words and word pairs
   (one token each) is the candidate index, ``feature`` their document counts.
 - ``translation``: (segment, source) → msgstr and the domains it occurs in.
-  When sources disagree, the most recently modified file wins.
+  When sources disagree, a catalogue wins over the compendium, then the
+  most recently modified file.
 
 Exact lookup is one indexed query on the key. Fuzzy lookup scores
 candidates with RapidFuzz's ``fuzz.ratio`` (``pipeline.similar``'s measure,
@@ -51,7 +52,7 @@ from .similar import _length_window
 
 COMPENDIUM = "compendium.po"
 CACHE_DIR = ".cache"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FULL_SCAN = 1000  # as FuzzyIndex: a window this small is scored in full
 SHORTLIST = 64
 RARE_TERMS = 12  # features of a query looked up in the index, rarest first ...
@@ -143,7 +144,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS source (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL, recorded_ns INTEGER NOT NULL);
+    mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL, recorded_ns INTEGER NOT NULL,
+    archive INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS segment (
     id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, msgctxt TEXT, msgid TEXT NOT NULL,
     length INTEGER NOT NULL);
@@ -157,10 +159,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS segment_features USING fts5(
 CREATE TABLE IF NOT EXISTS feature (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 
-# The winning translation of a segment: from the most recently modified source.
+# The winning translation of a segment: a catalogue's over the archive's (compendium.po),
+# then the most recently modified file's.
 _WINNER = """
 SELECT t.msgstr FROM translation t JOIN source f ON f.id = t.source_id
-WHERE t.segment_id = ? ORDER BY f.mtime_ns DESC, f.path LIMIT 1
+WHERE t.segment_id = ? ORDER BY f.archive, f.mtime_ns DESC, f.path LIMIT 1
 """
 
 
@@ -336,8 +339,8 @@ class TranslationMemory:
             now = time.time_ns()
             if row is None:
                 source_id = db.execute(
-                    "INSERT INTO source (path, size, mtime_ns, sha256, recorded_ns) VALUES (?, ?, ?, ?, ?)",
-                    (key, size, mtime_ns, sha256, now),
+                    "INSERT INTO source (path, size, mtime_ns, sha256, recorded_ns, archive) VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, size, mtime_ns, sha256, now, int(Path(key).name == COMPENDIUM)),
                 ).lastrowid
             else:
                 source_id = row[0]
@@ -463,7 +466,7 @@ class TranslationMemory:
         rows = self._db.execute(
             "SELECT s.id, s.msgctxt, s.msgid, t.msgstr, t.domains FROM segment s "
             "JOIN translation t ON t.segment_id = s.id JOIN source f ON f.id = t.source_id "
-            "ORDER BY s.id, f.mtime_ns DESC, f.path"
+            "ORDER BY s.id, f.archive, f.mtime_ns DESC, f.path"
         )
         current = None
         for segment_id, msgctxt, msgid, msgstr, domains in rows:

@@ -382,3 +382,16 @@ def test_status_and_check_work_when_the_cache_cannot_be_written(project, monkeyp
         assert invoke("status", "--format", "json").output == expected_status
         assert invoke("check", "--format", "json", "--no-msgfmt").output == expected_check
     assert len(parsed) == 20  # computed every time, without a cache
+
+
+def test_a_catalogue_wins_over_the_archive_whatever_the_mtimes(tmp_path):
+    import os
+
+    locale = tmp_path / "locale"
+    catalogue_file = write_po(locale, "article", {"The dam was repaired.": "Греблю відремонтували."})
+    archive = memory_mod.compendium_path(locale, "uk")
+    write_catalogue(catalogue({"The dam was repaired.": "Стара версія."}), archive)
+    os.utime(catalogue_file, ns=(10**18, 10**18))  # the archive is newer on disk (a fresh checkout)
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        assert memory.exact("The dam was repaired.") == "Греблю відремонтували."
