@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import os
 import re
 import sqlite3
 import time
@@ -260,19 +261,19 @@ class TranslationMemory:
         rows stay) and listed in the report.
         """
         report = RefreshReport()
-        parsed = {Path(p).resolve(): po for p, po in (parsed or {}).items()}
+        parsed = {os.path.abspath(p): po for p, po in (parsed or {}).items()}
         # One transaction for the whole refresh: FTS5 merges its index once, and a kill leaves the old state.
         with self._write():
             known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM source")}
             seen = set()
             for path in paths:
-                path = Path(path).resolve()
-                key = str(path)
+                key = os.path.abspath(path)  # not resolve(): an lstat per folder, for thousands of files
                 seen.add(key)
                 try:
-                    stat = path.stat()
+                    stat = os.stat(key)
                 except OSError:
                     continue
+                path = Path(key)
                 row = known.get(key)
                 if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
                     report.unchanged += 1
@@ -291,7 +292,7 @@ class TranslationMemory:
                         )
                     report.unchanged += 1
                     continue
-                po = parsed.get(path)
+                po = parsed.get(key)
                 if po is None or getattr(po, "fingerprint", None) != digest:
                     try:
                         po = read_catalogue(path)
@@ -307,7 +308,7 @@ class TranslationMemory:
 
     def index_file(self, path: Path, po: polib.POFile | None = None) -> None:
         """Index one file now (after writing it), whatever its recorded state."""
-        path = Path(path).resolve()
+        path = Path(os.path.abspath(path))
         data = path.read_bytes()
         stat = path.stat()
         if po is None or getattr(po, "fingerprint", None) != fingerprint(data):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -96,9 +97,9 @@ class ResultCache:
 
     def digest(self, path: Path) -> str | None:
         """The SHA-256 of a file, from the stat cache when the file is unchanged; None if unreadable."""
-        path = Path(path).resolve()
+        path = os.path.abspath(path)  # not resolve(): one lstat per folder, for thousands of files
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
         if self._db is not None:
@@ -107,15 +108,16 @@ class ResultCache:
                     self._known = {r[0]: r[1:] for r in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM file")}
                 except sqlite3.Error:
                     self._known = {}
-            row = self._known.get(str(path))
+            row = self._known.get(path)
             if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
                 return row[2]
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
         sha = hashlib.sha256(data).hexdigest()
-        self._files.append((str(path), stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
+        self._files.append((path, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
         return sha
 
     def key(self, *parts: Any) -> str:
