@@ -343,23 +343,37 @@ class TranslationMemory:
                     "INSERT INTO source (path, size, mtime_ns, sha256, recorded_ns, archive) VALUES (?, ?, ?, ?, ?, ?)",
                     (key, size, mtime_ns, sha256, now, int(Path(key).name == COMPENDIUM)),
                 ).lastrowid
+                wanted = segments
             else:
                 source_id = row[0]
                 db.execute("UPDATE source SET size=?, mtime_ns=?, sha256=?, recorded_ns=? WHERE id=?", (size, mtime_ns, sha256, now, source_id))
-                _mark_dropped(db, source_id)
-            keys = list(segments)
+                # Only what changed: a re-saved catalogue mostly holds the same translations.
+                stored = {
+                    k: (segment_id, msgstr, domains)
+                    for k, segment_id, msgstr, domains in db.execute(
+                        "SELECT s.key, s.id, t.msgstr, t.domains FROM translation t JOIN segment s ON s.id = t.segment_id WHERE t.source_id=?",
+                        (source_id,),
+                    )
+                }
+                wanted = {k: e for k, e in segments.items() if stored.get(k, (None,))[1:] != (e.msgstr, " ".join(e.domains))}
+                gone = [v[0] for k, v in stored.items() if k not in segments or k in wanted]
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped (id INTEGER PRIMARY KEY)")
+                db.execute("DELETE FROM temp.dropped")
+                db.executemany("INSERT INTO temp.dropped VALUES (?)", ((i,) for i in gone))
+                db.executemany("DELETE FROM translation WHERE source_id=? AND segment_id=?", ((source_id, i) for i in gone))
+            keys = list(wanted)
             known = set()
             for start in range(0, len(keys), 500):
                 part = keys[start : start + 500]
                 known.update(k for (k,) in db.execute(f"SELECT key FROM segment WHERE key IN ({','.join('?' * len(part))})", part))
             fresh = [k for k in keys if k not in known]
             next_id = (db.execute("SELECT max(id) FROM segment").fetchone()[0] or 0) + 1
-            rows = [(next_id + i, k, segments[k].msgctxt, segments[k].msgid, len(segments[k].msgid)) for i, k in enumerate(fresh)]
+            rows = [(next_id + i, k, wanted[k].msgctxt, wanted[k].msgid, len(wanted[k].msgid)) for i, k in enumerate(fresh)]
             db.executemany("INSERT INTO segment (id, key, msgctxt, msgid, length) VALUES (?, ?, ?, ?, ?)", rows)
             _add_features(db, [(r[0], r[3]) for r in rows], sign=1)
             db.executemany(
                 "INSERT INTO translation (source_id, segment_id, msgstr, domains) SELECT ?, id, ?, ? FROM segment WHERE key=?",
-                ((source_id, e.msgstr, " ".join(e.domains), k) for k, e in segments.items()),
+                ((source_id, e.msgstr, " ".join(e.domains), k) for k, e in wanted.items()),
             )
             if row is not None:
                 _drop_orphans(db)

@@ -395,3 +395,23 @@ def test_a_catalogue_wins_over_the_archive_whatever_the_mtimes(tmp_path):
     with TranslationMemory.open(locale, UK) as memory:
         memory.refresh(memory_sources(locale, "uk"))
         assert memory.exact("The dam was repaired.") == "Греблю відремонтували."
+
+
+def test_reindexing_a_file_changes_only_what_changed_and_matches_a_rebuild(tmp_path):
+    locale = tmp_path / "locale"
+    entries = {f"Reservoir {i} was inspected on Friday.": f"Резервуар {i}." for i in range(50)}
+    path = write_po(locale, "a", entries)
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        entries.pop("Reservoir 3 was inspected on Friday.")
+        entries["Reservoir 4 was inspected on Friday."] = "Інший переклад."
+        entries["A brand new sentence about the harbour."] = "Нове речення."
+        write_po(locale, "a", entries)
+        memory.index_file(path)
+        incremental = sorted(memory.entries(), key=lambda e: e.msgid)
+        assert memory.exact("Reservoir 3 was inspected on Friday.") is None
+        assert memory.fuzzy("Reservoir 3 was inspected on Friday.", threshold=75).msgid != "Reservoir 3 was inspected on Friday."
+        memory.clear()
+        memory.refresh(memory_sources(locale, "uk"))
+        assert sorted(memory.entries(), key=lambda e: e.msgid) == incremental
+        assert len(memory) == 50
