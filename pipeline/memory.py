@@ -33,7 +33,6 @@ budget of ``POSTINGS``). Nothing is held in RAM but the query's candidates.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import os
 import re
 import sqlite3
@@ -127,7 +126,12 @@ def compendium_path(locale_dir: Path, language: str) -> Path:
 
 def memory_sources(locale_dir: Path, language: str) -> list[Path]:
     """Every file the memory of *language* is built from: its catalogues and its compendium."""
-    sources = sorted((Path(locale_dir) / language / "LC_MESSAGES").glob("*.po"))
+    folder = os.path.join(locale_dir, language, "LC_MESSAGES")
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".po"))  # strings: thousands of them
+    except OSError:
+        names = []
+    sources = [Path(folder, name) for name in names]
     compendium = compendium_path(locale_dir, language)
     if compendium.is_file():
         sources.append(compendium)
@@ -447,19 +451,15 @@ class TranslationMemory:
                 break
             chosen.append(term)
             postings += df
-        # Rank by how many of the chosen features a segment shares (bm25 costs 4x more, ranks no better).
-        shared: dict[int, int] = {}
-        for term in chosen:
-            for (segment_id,) in self._db.execute("SELECT rowid FROM segment_features WHERE segment_features MATCH ?", (f'"{term}"',)):
-                shared[segment_id] = shared.get(segment_id, 0) + 1
-        ranked = heapq.nsmallest(SHORTLIST * 4, ((-n, i) for i, n in shared.items()))
-        ids = [i for _, i in ranked]
-        found = dict(
-            self._db.execute(
-                f"SELECT id, msgid FROM segment WHERE id IN ({','.join('?' * len(ids))}) AND length BETWEEN ? AND ?", (*ids, low, high)
-            )
-        ) if ids else {}
-        return dict(sorted((i, found[i]) for i in [i for i in ids if i in found][:SHORTLIST]))
+        # Rank by how many of the chosen features a segment shares, counted by SQLite
+        # (bm25 costs 4x more and ranks no better for this).
+        union = " UNION ALL ".join("SELECT rowid AS id FROM segment_features WHERE segment_features MATCH ?" for _ in chosen)
+        rows = self._db.execute(
+            f"SELECT s.id, s.msgid FROM (SELECT id, count(*) AS n FROM ({union}) GROUP BY id ORDER BY n DESC, id LIMIT ?) c "
+            "JOIN segment s ON s.id = c.id WHERE s.length BETWEEN ? AND ? ORDER BY c.n DESC, s.id LIMIT ?",
+            (*[f'"{t}"' for t in chosen], SHORTLIST * 4, low, high, SHORTLIST),
+        ).fetchall()
+        return dict(sorted(rows))
 
     def full_scan(self, msgid: str, *, threshold: float) -> Match | None:
         """The answer of a RapidFuzz scan over every remembered sentence (the oracle for `fuzzy`)."""
