@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,7 +20,7 @@ from rich.table import Table
 from . import workflow
 from .errors import PipelineError, TranslationInterrupted
 from .languages import parse_languages
-from .settings import Settings, load_settings
+from .settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
 
 app = typer.Typer(
     help="Offline translation and localisation of newsroom articles: "
@@ -26,8 +28,56 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False, markup=False, soft_wrap=True)
+
+
+class _Stdout:
+    """sys.stdout (looked up at each write), where a closed pipe stops output but never the work.
+
+    `pipeline run … | head -1` closes stdout after one line; the batch must
+    still write its catalogues and bundles, so later output is dropped.
+    """
+
+    closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not _Stdout.closed_pipe:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not _Stdout.closed_pipe:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def isatty(self) -> bool:
+        return not _Stdout.closed_pipe and sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+    @staticmethod
+    def _closed() -> None:
+        _Stdout.closed_pipe = True
+        try:  # so that the interpreter's final flush does not complain either
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+out = Console(file=_Stdout(), highlight=False, markup=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 LangOption = Annotated[
@@ -36,31 +86,79 @@ LangOption = Annotated[
 ]
 LocaleOption = Annotated[Optional[Path], typer.Option("--locale-dir", help="Catalogue folder. Default: [tool.pipeline] locale_dir.")]
 SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="Source article(s). Default: [tool.pipeline] sources.", show_default=False)]
-FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+
+
+def _choice(values: tuple[str, ...]):
+    """A typer callback refusing anything but *values* (None passes: the setting decides)."""
+
+    def check(value):
+        if value is not None and value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}.")
+        return value
+
+    return check
+
+
+def _engine_choice(value):
+    from .engines import engine_names
+
+    return _choice(tuple(engine_names()))(value)
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.", callback=_choice(FORMATS))]
 
 
 _lock_wait = {"seconds": 10.0}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("newsroom-pipeline")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        out.print(f"pipeline {number}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main_options(
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Offline translation and localisation of newsroom articles."""
     _lock_wait["seconds"] = wait
 
 
-def reports_errors(command):
-    """Turn library errors into one line on stderr and their exit code; hold the catalogue lock."""
+def reports_errors(command=None, *, writes: bool | str = True):
+    """Turn library errors into one line on stderr and their exit code; hold the catalogue lock.
+
+    Only commands that write take the lock (and clean up temporary files a
+    killed run left behind): a read-only command creates nothing, so it works
+    on a read-only checkout. *writes* may name the boolean option that makes
+    a reading command write (`roundtrip --back-translate`).
+    """
+    if command is None:
+        return functools.partial(reports_errors, writes=writes)
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from contextlib import nullcontext
+
         from .lock import project_lock
 
         try:
             settings = load_settings()
             locale_dir = kwargs.get("locale_dir") or settings.locale_dir
-            with project_lock(settings.resolve(locale_dir), timeout=_lock_wait["seconds"]):
+            writing = kwargs.get(writes, False) if isinstance(writes, str) else writes
+            held = (
+                project_lock(settings.resolve(locale_dir), timeout=_lock_wait["seconds"], tidy=(settings.output_path,))
+                if writing
+                else nullcontext()
+            )
+            with held:
                 return command(*args, **kwargs)
         except PipelineError as exc:
             err.print(f"error: {exc}")
@@ -74,7 +172,9 @@ def reports_errors(command):
 
 def _settings(*, lang=None, locale_dir=None, **overrides) -> Settings:
     settings = load_settings()
-    return settings.with_overrides(languages=parse_languages(lang), locale_dir=locale_dir, **overrides)
+    settings = settings.with_overrides(languages=parse_languages(lang), locale_dir=locale_dir, **overrides)
+    check_targets(settings.languages, source=settings.source_language)
+    return settings
 
 
 def _sources(settings: Settings, sources: list[str] | None) -> tuple[str, ...]:
@@ -104,10 +204,10 @@ def update(
     _print_updates(workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete))
 
 
-EngineOption = Annotated[Optional[str], typer.Option(help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
-DeviceOption = Annotated[Optional[str], typer.Option(help="Where Argos models run: cpu, cuda or auto.")]
-ThreadsOption = Annotated[Optional[int], typer.Option(help="CPU threads per model (0: CTranslate2 chooses).")]
-ComputeOption = Annotated[Optional[str], typer.Option(help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
+EngineOption = Annotated[Optional[str], typer.Option(callback=_engine_choice, help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
+DeviceOption = Annotated[Optional[str], typer.Option(callback=_choice(DEVICES), help="Where Argos models run: cpu, cuda or auto.")]
+ThreadsOption = Annotated[Optional[int], typer.Option(min=0, help="CPU threads per model (0: CTranslate2 chooses).")]
+ComputeOption = Annotated[Optional[str], typer.Option(callback=_choice(COMPUTE_TYPES), help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
 FastOption = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): several times faster, lower quality.")]
 ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help="Project-local folder of Argos packages (default: argostranslate's, or $ARGOS_PACKAGES_DIR).")]
 
@@ -192,11 +292,13 @@ def run(
 
 
 @app.command()
-@reports_errors
+@reports_errors(writes=False)
 def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: FormatOption = "table") -> None:
     """Per language and domain: entries and words translated, fuzzy (machine/human), untranslated, obsolete; failed checks."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     rows = workflow.status(settings, languages=settings.languages)
+    if not rows:
+        _nothing_found(settings)
     if format == "json":
         out.print_json(json.dumps([{**stats.as_dict(), "failed_checks": failed} for stats, failed in rows], ensure_ascii=False))
         return
@@ -213,7 +315,7 @@ def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: For
 
 
 @app.command()
-@reports_errors
+@reports_errors(writes=False)
 def check(
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
@@ -226,6 +328,8 @@ def check(
     Silence one check on one entry with the flag `#, no-check-<id>`.
     """
     settings = _settings(lang=lang, locale_dir=locale_dir)
+    if next(workflow.existing_catalogues(settings, languages=settings.languages), None) is None:
+        _nothing_found(settings)
     findings = workflow.check(settings, languages=settings.languages, use_msgfmt=not no_msgfmt)
     failing = [f for f in findings if f.severity == "error" and not f.fuzzy]
     if format == "json":
@@ -245,7 +349,7 @@ def check(
 
 
 @app.command()
-@reports_errors
+@reports_errors(writes="back_translate")
 def roundtrip(
     sources: SourcesArgument = None,
     back_translate: Annotated[bool, typer.Option("--back-translate", help="Translate each translation back to the source language with the installed reverse model, score it with chrF and note the score in the entry.")] = False,
@@ -289,6 +393,15 @@ app.add_typer(models_app, name="models")
 @models_app.callback()
 def models_options(models_dir: ModelsDirOption = None) -> None:
     """Argos Translate model packages: list, install (from a file or the package index), remove."""
+    try:
+        _configure_models(models_dir)
+    except PipelineError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _configure_models(models_dir: Path | None) -> None:
+    """Point argostranslate at `--models-dir` (given before or after the subcommand) or models_dir."""
     settings = load_settings()
     folder = models_dir or settings.models_dir
     if folder is not None:
@@ -298,11 +411,13 @@ def models_options(models_dir: ModelsDirOption = None) -> None:
 
 
 @models_app.command("list")
-@reports_errors
-def models_list(format: FormatOption = "table") -> None:
+@reports_errors(writes=False)
+def models_list(format: FormatOption = "table", models_dir: ModelsDirOption = None) -> None:
     """Installed packages (pair, version, size, path) and pairs reachable through English."""
     from . import models
 
+    if models_dir is not None:
+        _configure_models(models_dir)
     packages = models.installed_packages()
     pivots = models.pivot_pairs()
     if format == "json":
@@ -406,6 +521,15 @@ def _run_job(job, engine, settings: Settings):
         result = job.run(engine, advance)
     job.save()
     return result
+
+
+def _nothing_found(settings: Settings) -> None:
+    """No catalogue to report on is bad input (exit 2), never "all passed"."""
+    err.print(
+        f"error: no catalogue found under {_show(settings.locale_path)} for {', '.join(settings.languages)}; "
+        "run `pipeline update` (or `pipeline run SOURCE`) first."
+    )
+    raise typer.Exit(2)
 
 
 def _show(path: Path) -> str:
