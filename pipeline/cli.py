@@ -418,8 +418,10 @@ def models_list(format: FormatOption = "table", models_dir: ModelsDirOption = No
 
     if models_dir is not None:
         _configure_models(models_dir)
-    packages = models.installed_packages()
-    pivots = models.pivot_pairs()
+    packages, broken = models.scan_packages()
+    for folder, problem in broken:
+        err.print(f"warning: {folder}: {problem}; skipped (delete this folder or reinstall the package).")
+    pivots = models.pivot_pairs(packages)
     if format == "json":
         data = {
             "packages": [
