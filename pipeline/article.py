@@ -33,9 +33,6 @@ MAX_CREDIT_CHARS = 300
 any credit pattern (configured ones included) costs time linear in the article."""
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-# The lookbehind starts a match only at the first blank of a run: without it
-# a long run of blanks with no line break is rescanned from every position.
-_LINE_BREAK = re.compile(r"(?<![ \t])[ \t]*\r?\n[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -164,15 +161,24 @@ def _read_bounded(path: Path, name: str) -> bytes:
         raise SourceError(f"{name}: is a folder, not an article file.") from None
     except OSError as exc:
         raise SourceError(f"{name}: cannot be read ({exc.strerror}).") from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise SourceError(f"{name}: is a folder, not an article file.")
         if not stat.S_ISREG(info.st_mode):
-            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file"
+            kind = (
+                "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "a socket" if stat.S_ISSOCK(info.st_mode)
+                else "not a regular file"
+            )
             raise SourceError(f"{name}: is {kind}, not an article file; give a plain-text file.")
         if info.st_size > MAX_SOURCE_BYTES:
             raise _too_large(name, info.st_size)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb", buffering=0) as handle:
         try:
             chunks, size = [], 0
             while size <= MAX_SOURCE_BYTES:  # the file may grow after fstat
@@ -230,8 +236,25 @@ def parse_article(
 
 
 def fold(text: str) -> str:
-    """Fold hard line breaks (with the blanks around them) into single spaces."""
-    return _LINE_BREAK.sub(" ", text)
+    """Fold hard line breaks (with the blanks around them) into single spaces.
+
+    What `re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)` does, without a regular
+    expression: that pattern rescans a long run of blanks that holds no line
+    break from each of its positions (quadratic time).
+    """
+    if "\n" not in text:
+        return text
+    parts = text.split("\n")
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        if index > 0:
+            part = part.lstrip(" \t")
+        if index < last:
+            if part.endswith("\r"):
+                part = part[:-1]
+            part = part.rstrip(" \t")
+        parts[index] = part
+    return " ".join(parts)
 
 
 def render(article: Article, translate: Mapping[str, str] | Callable[[str], str]) -> str:

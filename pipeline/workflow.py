@@ -18,7 +18,7 @@ from .article import Article
 from .bundle import BundleResult, bundle_language, write_manifest
 from .catalog import MergeReport, catalogue_path, merge, read_catalogue, write_catalogue
 from .compile import compile_catalogue, mo_path
-from .engines import Engine
+from .engines import Engine, produces_translations
 from .errors import CatalogueError, SourceError
 from .extract import build_template, write_template
 from .languages import Language, language
@@ -189,7 +189,11 @@ def translation_jobs(
         paths = [catalogue_path(settings.locale_path, lang.code, d) for d in domains]
         paths = [p for p in paths if p.exists()]
         catalogues = [read_catalogue(p, language=lang) for p in paths]
-        pending = len({e.msgid for po in catalogues for e in pending_entries(po, refresh_mt=refresh_mt)})
+        pending = len({
+            e.msgid
+            for po in catalogues
+            for e in pending_entries(po, refresh_mt=refresh_mt, replace_placeholders=produces_translations(settings.engine))
+        })
         jobs.append(TranslationJob(lang.code, paths, catalogues, pending, settings.source_language, refresh_mt))
     return jobs
 
