@@ -391,7 +391,6 @@ def test_closed_stdout_never_aborts_the_batch(empty_project, monkeypatch):
 
     monkeypatch.setattr(cli._Stdout, "closed_pipe", False)
     monkeypatch.setattr(sys, "stdout", _ClosedPipe())
-    cli.main_options(wait=10.0, version=False)
     with pytest.raises(SystemExit) as stopped:
         app(["run", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk"], standalone_mode=True)
     assert stopped.value.code in (0, None)
@@ -661,6 +660,7 @@ SETTING_VALUES = st.one_of(
 def test_fuzz_settings_values(project, key, value):
     pyproject = project / "pyproject.toml"
     original = pyproject.read_text()
+    packages_dir = os.environ.get("ARGOS_PACKAGES_DIR")  # `models list` with models_dir sets it for the process
     set_setting(pyproject, f"{key} = {value}")
     try:
         before = tree(project)
@@ -670,3 +670,7 @@ def test_fuzz_settings_values(project, key, value):
             assert tree(project) == before
     finally:
         pyproject.write_text(original)
+        if packages_dir is None:
+            os.environ.pop("ARGOS_PACKAGES_DIR", None)
+        else:
+            os.environ["ARGOS_PACKAGES_DIR"] = packages_dir
