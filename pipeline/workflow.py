@@ -15,11 +15,11 @@ import polib
 
 from . import article as article_mod
 from .article import Article
-from .bundle import BundleResult, bundle_language, write_manifest
+from .bundle import BundleResult, build_language, guard_folder, parse_formats, refuse_same_domain, write_bundle
 from .catalog import MergeReport, catalogue_path, merge, read_catalogue, write_catalogue
 from .compile import compile_catalogue, mo_path
 from .engines import Engine
-from .errors import CatalogueError, SourceError
+from .errors import CatalogueError, OutputError, SourceError
 from .extract import build_template, write_template
 from .languages import Language, language
 from .memory import MemoryReport, apply_memory, load_memory, memory_path, remember
@@ -91,15 +91,17 @@ def load_articles(settings: Settings, sources: list[str] | tuple[str, ...]) -> l
     """Read and segment each source article."""
     if not sources:
         raise SourceError("no source article given; name one (e.g. seeds/article.txt) or set [tool.pipeline] sources.")
-    return [
+    articles = [
         article_mod.read_article(
             settings.resolve(source),
             reference=reference(settings, Path(source)),
             credit_patterns=settings.credit_patterns,
             language=settings.source_language,
         )
-        for source in sources
+        for source in dict.fromkeys(sources)
     ]
+    refuse_same_domain(articles)  # a domain names files and folders: `..` or a shared stem must not
+    return articles
 
 
 def template_path(settings: Settings, domain: str) -> Path:
@@ -107,7 +109,7 @@ def template_path(settings: Settings, domain: str) -> Path:
 
 
 def extract(settings: Settings, sources) -> list[ExtractResult]:
-    """Write one POT per source (articles sharing a file stem share a template)."""
+    """Write one POT per source (two sources with the same file stem are refused: they would share it)."""
     articles = load_articles(settings, sources)
     by_domain: dict[str, list[Article]] = {}
     for item in articles:
@@ -223,10 +225,26 @@ def bundle(
     languages: tuple[str, ...],
     out_dir: Path | None = None,
     use_fuzzy: bool | None = None,
+    formats: tuple[str, ...] | str | None = None,
+    publish_failing: bool = False,
+    mt_failures: dict[str, str] | None = None,
 ) -> list[BundleResult]:
-    """Write the localised bundle of each source in each language, and its manifest."""
+    """Write the localised bundle of each source in each language in *formats*, and its manifest.
+
+    A translation failing an error check is held back (its sentence falls
+    back to the source) unless *publish_failing*; the results say which.
+    """
+    from datetime import datetime, timezone
+
+    from . import checks
+
+    formats = parse_formats(formats)
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
+    guard_folder(out_dir, root=settings.root, what="output folder")
+    guard_folder(settings.locale_path, root=settings.root, what="locale folder", allow_root=True)
     use_fuzzy = settings.use_fuzzy if use_fuzzy is None else use_fuzzy
+    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    now = datetime.now(timezone.utc)
     results = []
     for item in load_articles(settings, sources):
         per_article = []
@@ -236,21 +254,68 @@ def bundle(
             if not path.exists():
                 raise CatalogueError(f"{path}: no catalogue for {item.path}; run `pipeline update` first.")
             po = read_catalogue(path, language=lang)
+            messages = [f.message for f in checks.msgfmt_findings(path, language=lang.code, shown=reference(settings, path))]
             per_article.append(
-                bundle_language(
-                    item, po, lang, out_dir=out_dir, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy
+                build_language(
+                    item, po, lang, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy,
+                    publish_failing=publish_failing, glossary=glossary, source_language=settings.source_language,
+                    msgfmt_messages=messages, now=now, mt_failure=(mt_failures or {}).get(lang.code),
                 )
             )
-        write_manifest(
-            item,
-            per_article,
-            out_dir=out_dir,
-            source_language=settings.source_language,
-            threshold=settings.bundle_threshold,
-            use_fuzzy=use_fuzzy,
+        results.extend(
+            write_bundle(
+                item, per_article, out_dir=out_dir, formats=formats, source_language=settings.source_language,
+                threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy, publish_failing=publish_failing, now=now,
+            )
         )
-        results.extend(per_article)
     return results
+
+
+def report(
+    settings: Settings,
+    sources,
+    *,
+    languages: tuple[str, ...],
+    out_dir: Path | None = None,
+) -> list[Path]:
+    """Write `<out>/<domain>/review.html` for each source: where every language stands, sentence by sentence."""
+    from . import checks
+    from .atomic import write_text
+    from .bundle import read_manifest
+    from .report import ReviewData, language_view, now_text, render_review
+
+    out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
+    guard_folder(out_dir, root=settings.root, what="output folder")
+    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    written = []
+    for item in load_articles(settings, sources):
+        # the very counts `pipeline status` prints, from the same function
+        rows = {stats.language: (stats, failed) for stats, failed in status(settings, languages=languages, domains=[item.domain])}
+        folder = out_dir / item.domain
+        manifest = read_manifest(folder)
+        views = []
+        for code in languages:
+            lang = language(code)
+            path = catalogue_path(settings.locale_path, lang.code, item.domain)
+            po = read_catalogue(path, language=lang) if path.exists() else None
+            findings = (
+                checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
+                if po is not None
+                else []
+            )
+            stats, failed = rows.get(lang.code, (None, 0))
+            views.append(
+                language_view(
+                    item, po, lang, stats=stats, failed_checks=failed, findings=findings,
+                    location=reference(settings, path), manifest=manifest,
+                )
+            )
+        target = folder / "review.html"
+        if folder.is_symlink() or target.is_symlink():
+            raise OutputError(f"{target}: a symbolic link is in the way; the review page is never written through a link.")
+        write_text(target, render_review(ReviewData(item, views, now_text()), source_language=settings.source_language))
+        written.append(target)
+    return written
 
 
 def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None):
