@@ -201,6 +201,9 @@ def run(
     publish_failing: PublishFailingOption = False,
 ) -> None:
     """Extract, update, translate what is missing, compile, bundle and write dist/<domain>/review.html: the whole job."""
+    from .bundle import parse_formats
+
+    parse_formats(format)  # a bad --format stops the run before anything is written
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
     sources = _sources(settings, sources)
@@ -209,9 +212,6 @@ def run(
     _print_updates(workflow.update(settings, languages=settings.languages, domains=domains))
     failed = _translate(settings, domains=domains)
     workflow.compile_all(settings, languages=settings.languages, domains=domains)
-    from .bundle import parse_formats
-
-    parse_formats(format)  # a bad --format stops the run before anything is written
     results = workflow.bundle(
         settings, sources, languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None,
         formats=format, publish_failing=publish_failing, mt_failures=failed,
