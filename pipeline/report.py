@@ -179,7 +179,7 @@ def language_view(
 # --- rendering ------------------------------------------------------------------
 
 _CSS = """
-:root{--reviewed:#1a7f37;--memory:#8250df;--machine:#bc4c00;--fuzzy:#9a6700;--missing:#6e7781;--failing:#cf222e}
+:root{--reviewed:#1a7f37;--memory:#8250df;--machine:#0969da;--fuzzy:#9a6700;--missing:#6e7781;--failing:#cf222e}
 *{box-sizing:border-box}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1f2328;background:#fff}
 header,main{padding:0 1.5rem}
@@ -189,7 +189,7 @@ h1{font-size:1.35rem;margin:1rem 0 .25rem}h2{font-size:1.15rem;margin:1rem 0 .5r
 table.summary{border-collapse:collapse;margin:.75rem 0;font-size:.9rem}
 .summary th,.summary td{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:right;white-space:nowrap}
 .summary th:first-child,.summary td:first-child{text-align:left}
-.summary td.note{text-align:left;white-space:normal;color:#57606a;max-width:22rem}
+.summary td.note{text-align:left;white-space:normal;color:#57606a;min-width:16rem;max-width:28rem}
 .bar{display:inline-block;width:8rem;height:.7rem;background:#eaeef2;border-radius:4px;vertical-align:middle;overflow:hidden;border:1px solid #d0d7de}
 .bar>span{display:block;height:100%;background:var(--reviewed)}
 .yes{color:var(--reviewed);font-weight:600}.no{color:var(--failing);font-weight:600}
@@ -292,7 +292,7 @@ def _sentence(view: LanguageView, sentence: SentenceView, source_language: str) 
     target = (
         f'<div class="target" lang="{_e(lang)}" dir="{_e(view.text_direction)}">{_e(sentence.target)}</div>'
         if sentence.target
-        else f'<div class="target empty" lang="{_e(lang)}" dir="{_e(view.text_direction)}">(no translation: the source is published)</div>'
+        else f'<div class="target empty" lang="{_e(lang)}" dir="{_e(view.text_direction)}">(no translation: the bundle uses the source)</div>'
     )
     details = [f'<span class="state" data-state="{_e(sentence.state)}">{symbol} {_e(words)}</span>']
     if sentence.location:
