@@ -561,6 +561,42 @@ def _remove_file(folder: Path, relative: PurePosixPath) -> bool:
     return True
 
 
+# atomic.atomic_path's temporary names: "." + target name + "." + mkstemp's 8 characters + ".tmp"
+_LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_leftover_temporaries(folders: Sequence[Path], *, recursive: bool = False) -> list[Path]:
+    """Remove temporary files of the pipeline's own pattern that a killed write left behind.
+
+    Call it while holding the project lock (no other pipeline process is
+    writing then). Only regular files are removed; links are neither
+    removed nor followed.
+    """
+    removed = []
+    pending = [Path(f) for f in folders]
+    while pending:
+        folder = pending.pop()
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            listing = list(os.scandir(folder))
+        except OSError:
+            continue
+        for item in listing:
+            if item.is_symlink():
+                continue
+            if item.is_dir(follow_symlinks=False):
+                if recursive:
+                    pending.append(Path(item.path))
+            elif item.is_file(follow_symlinks=False) and _LEFTOVER.match(item.name):
+                try:
+                    os.unlink(item.path)
+                    removed.append(Path(item.path))
+                except OSError:
+                    pass
+    return removed
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -15,7 +15,15 @@ import polib
 
 from . import article as article_mod
 from .article import Article
-from .bundle import BundleResult, build_language, guard_folder, parse_formats, refuse_same_domain, write_bundle
+from .bundle import (
+    BundleResult,
+    build_language,
+    guard_folder,
+    parse_formats,
+    refuse_same_domain,
+    remove_leftover_temporaries,
+    write_bundle,
+)
 from .catalog import MergeReport, catalogue_path, merge, read_catalogue, write_catalogue
 from .compile import compile_catalogue, mo_path
 from .engines import Engine
@@ -246,7 +254,14 @@ def bundle(
     glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
     now = datetime.now(timezone.utc)
     results = []
-    for item in load_articles(settings, sources):
+    articles = load_articles(settings, sources)
+    locale = settings.locale_path
+    remove_leftover_temporaries(
+        [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]
+    )
+    for item in articles:
+        remove_leftover_temporaries([out_dir, out_dir / item.domain], recursive=False)
+        remove_leftover_temporaries([out_dir / item.domain / language(code).code for code in languages])
         per_article = []
         for code in languages:
             lang = language(code)

@@ -414,3 +414,28 @@ def test_gate_maps_msgfmt_lines_to_entries():
     held, errors = bundle_mod.gate_failures(po, usable, language="de", msgfmt_messages=["x.po:10: something wrong", "general trouble"])
     assert [(h.msgid, h.check) for h in held] == [("Two.", "msgfmt")]
     assert errors == ["[msgfmt] general trouble"]
+
+
+def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
+    settings = load_settings()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")
+    leftovers = [
+        project / "locale/uk/LC_MESSAGES/.article.po.k3j_x9q2.tmp",
+        project / "locale/uk/.compendium.po.abcdefgh.tmp",
+        project / "locale/.article.pot.12345678.tmp",
+        project / "dist/article/uk/.article.txt.zz9_aa00.tmp",
+        project / "dist/article/.manifest.json.qwertyui.tmp",
+    ]
+    kept = [
+        project / "locale/uk/LC_MESSAGES/notes.tmp",
+        project / "dist/article/uk/.draft.tmp",
+        project / "dist/article/uk/.article.txt.SHOUTING.tmp",
+    ]
+    for path in leftovers + kept:
+        path.write_text("x", encoding="utf-8")
+    link = project / "dist/article/uk/.link.abcdefgh.tmp"
+    link.symlink_to(project / "seeds/article.txt")
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")
+    assert [p for p in leftovers if p.exists()] == []
+    assert all(p.exists() for p in kept) and link.is_symlink()
+    assert (project / "seeds/article.txt").is_file()
