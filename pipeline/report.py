@@ -186,10 +186,10 @@ header,main{padding:0 1.5rem}
 header{border-bottom:1px solid #d0d7de;padding-bottom:.75rem}
 h1{font-size:1.35rem;margin:1rem 0 .25rem}h2{font-size:1.15rem;margin:1rem 0 .5rem}
 .meta{color:#57606a;font-size:.85rem}
-table.summary{border-collapse:collapse;margin:.75rem 0;font-size:.9rem}
+table.summary{border-collapse:collapse;margin:.75rem 0;font-size:.9rem;width:100%}
 .summary th,.summary td{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:right;white-space:nowrap}
 .summary th:first-child,.summary td:first-child{text-align:left}
-.summary td.note{text-align:left;white-space:normal;color:#57606a;min-width:16rem;max-width:28rem}
+.summary td.note{text-align:left;white-space:normal;color:#57606a;max-width:24rem}
 .bar{display:inline-block;width:8rem;height:.7rem;background:#eaeef2;border-radius:4px;vertical-align:middle;overflow:hidden;border:1px solid #d0d7de}
 .bar>span{display:block;height:100%;background:var(--reviewed)}
 .yes{color:var(--reviewed);font-weight:600}.no{color:var(--failing);font-weight:600}
@@ -208,6 +208,7 @@ nav.tabs button[aria-selected=true]{background:#fff;font-weight:600;position:rel
 .state{font-weight:600;color:var(--c);white-space:nowrap}
 .s-reviewed{--c:var(--reviewed)}.s-memory{--c:var(--memory)}.s-machine{--c:var(--machine)}
 .s-fuzzy{--c:var(--fuzzy)}.s-missing{--c:var(--missing)}.s-failing{--c:var(--failing)}
+.source,.target{white-space:pre-wrap}
 .target.empty{color:#6e7781;font-style:italic}
 ul.findings{margin:.2rem 0;padding-left:1.1rem}
 .sev-error{color:var(--failing);font-weight:600}.sev-warning{color:var(--fuzzy);font-weight:600}
