@@ -155,11 +155,11 @@ def language_view(
             bundled = bool(entry.get("bundled"))
             held = len(entry.get("held_back") or [])
             if bundled:
-                note = f"bundled {str(entry.get('built_at', ''))[:16].replace('T', ' ')} UTC"
+                note = "bundled"
                 if entry.get("stale"):
                     note += " (by an earlier run)"
                 if held:
-                    note += f"; {held} failing translation(s) held back"
+                    note += f"; {held} failing translation{'s' if held != 1 else ''} held back"
             else:
                 note = f"not bundled: {entry.get('reason') or ''}".strip()
     elif manifest:
