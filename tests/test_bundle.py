@@ -439,3 +439,13 @@ def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept) and link.is_symlink()
     assert (project / "seeds/article.txt").is_file()
+
+
+def test_run_records_why_machine_translation_failed(empty_project):
+    result = invoke("run", "seeds/article.txt", "--lang", "fr", "--engine", "argos")  # no en→fr model exists here
+    assert result.exit_code == 2, result.output
+    manifest = json.loads((empty_project / "dist/article/manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["languages"][0]
+    assert manifest["built"] == [] and manifest["skipped"][0]["code"] == "fr"
+    assert len(entry["engine_notes"]) == 1 and entry["engine_notes"][0].startswith("machine translation failed: ")
+    assert "pipeline models install en fr" in entry["engine_notes"][0]
