@@ -215,7 +215,7 @@ ul.findings{margin:.2rem 0;padding-left:1.1rem}
 code.loc{background:#eaeef2;padding:0 .3rem;border-radius:4px}
 button.copy{font:inherit;font-size:.75rem;padding:0 .4rem;margin-left:.3rem;cursor:pointer}
 .legend span{margin-right:.9rem;white-space:nowrap}
-body.needs-work-only .sentence:not(.needs-work){display:none}
+body.needs-work-only .sentence:not(.needs-work),body.needs-work-only .block:not(.has-work){display:none}
 @media print{.controls,nav.tabs,button.copy{display:none}.js section.language[hidden]{display:block}
 section.language{break-before:page}.sentence{background:none}}
 """
@@ -229,9 +229,15 @@ document.documentElement.classList.add('js');
     tabs.forEach(function(t){t.setAttribute('aria-selected',String(t.dataset.target===id));});
   }
   tabs.forEach(function(t){t.addEventListener('click',function(){show(t.dataset.target);});});
-  if(tabs.length){show(tabs[0].dataset.target);}
+  var wanted=location.hash.slice(1);
+  var first=document.getElementById(wanted)&&wanted.indexOf('lang-')===0?wanted:(tabs.length?tabs[0].dataset.target:null);
+  if(first){show(first);}
   var filter=document.getElementById('needs-work');
-  if(filter){filter.addEventListener('change',function(){document.body.classList.toggle('needs-work-only',filter.checked);});}
+  function apply(){document.body.classList.toggle('needs-work-only',filter.checked);}
+  if(filter){
+    if(wanted==='needs-work'){filter.checked=true;window.scrollTo(0,0);}
+    filter.addEventListener('change',apply);apply();
+  }
   document.querySelectorAll('button.copy').forEach(function(b){
     b.addEventListener('click',function(){
       var text=b.dataset.location;
@@ -326,7 +332,8 @@ def _language_section(view: LanguageView, source_language: str) -> str:
         f'<h2>{_e(lang.english_name)} · <span lang="{_e(_html_lang(lang.code))}" dir="{_e(view.text_direction)}">{_e(lang.native_name)}</span> ({_e(lang.code)})</h2>',
     ]
     for block in view.blocks:
-        parts.append(f'<div class="block {_e(block.role)}"><div class="role">{_e(block.role)}</div>')
+        work = " has-work" if any(s.state in NEEDS_WORK for s in block.sentences) else ""
+        parts.append(f'<div class="block {_e(block.role)}{work}"><div class="role">{_e(block.role)}</div>')
         parts.extend(_sentence(view, s, source_language) for s in block.sentences)
         if block.caption_credit:
             parts.append(f'<div class="credit">credit (never translated): {_e(block.caption_credit)}</div>')
@@ -367,7 +374,7 @@ def render_review(data: ReviewData, *, source_language: str = "en") -> str:
 </tbody>
 </table>
 <div class="meta">Counts are catalogue entries, as <code>pipeline status</code> gives them; “from memory” counts entries answered by the translation memory that still carry its note; “failing checks” counts error findings on reviewed entries.</div>
-<div class="controls"><label><input type="checkbox" id="needs-work"> show only sentences that need work (to review, missing, failing)</label>
+<div class="controls"><label><input type="checkbox" id="needs-work"> show only sentences that need work (to review, missing, failing; link: <code>review.html#needs-work</code>)</label>
 <span class="legend">{legend}</span></div>
 <nav class="tabs" role="tablist">{tabs}</nav>
 </header>

@@ -237,6 +237,12 @@ def test_review_page_in_headless_chromium(reviewed_project, tmp_path):
     assert page.bundled == {code: "yes" for code in LANGS}
     assert 'class="js"' in dom.stdout  # the inline script ran
     assert len(re.findall(r'<section class="language"[^>]* hidden', dom.stdout)) == 4  # one tab shown
+    # the page's own links: a tab by its anchor, the "needs work" filter by #needs-work
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page_path.as_uri() + "#lang-de"], capture_output=True, text=True, timeout=120, env=env)
+    assert re.search(r'<section class="language" id="lang-de" data-language="de">', dom.stdout)
+    assert len(re.findall(r'<section class="language"[^>]* hidden', dom.stdout)) == 4
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page_path.as_uri() + "#needs-work"], capture_output=True, text=True, timeout=120, env=env)
+    assert re.search(r'<body class="needs-work-only"', dom.stdout)
     shot = artefacts_dir() / "review.png"
     done = subprocess.run(
         [chromium, *flags, "--hide-scrollbars", "--window-size=1280,2000", f"--screenshot={shot}", page_path.as_uri()],
