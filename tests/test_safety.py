@@ -386,27 +386,34 @@ class _ClosedPipe:
         raise OSError("no file descriptor")
 
 
+SHORT = "Troops on patrol\n\nThe footage shows soldiers. They walk past a house.\n\nA caption here. (@NGUmainpage/Newsflash)\n"
+"""An article with no number: its pseudo output passes the publishing gate (pseudo keeps 61,330 as written)."""
+
+
 def test_closed_stdout_never_aborts_the_batch(empty_project, monkeypatch):
     from pipeline import cli
+
+    (empty_project / "seeds/short.txt").write_text(SHORT)
 
     monkeypatch.setattr(cli._Stdout, "closed_pipe", False)
     monkeypatch.setattr(sys, "stdout", _ClosedPipe())
     with pytest.raises(SystemExit) as stopped:
-        app(["run", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk"], standalone_mode=True)
+        app(["run", "seeds/short.txt", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk"], standalone_mode=True)
     assert stopped.value.code in (0, None)
-    assert (empty_project / "dist/article/uk/article.txt").is_file()
+    assert (empty_project / "dist/short/uk/short.txt").is_file()
 
 
 def test_run_piped_into_head_completes(empty_project):
+    (empty_project / "seeds/short.txt").write_text(SHORT)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk,pl"],
+        [sys.executable, "-m", "pipeline", "run", "seeds/short.txt", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk,pl"],
         cwd=empty_project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     proc.stdout.close()  # the reader is gone before the first line
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=300) == 0, stderr
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
-    assert (empty_project / "dist/article/pl/article.txt").is_file()
+    assert (empty_project / "dist/short/pl/short.txt").is_file()
 
 
 # --- engines validated first; pseudo output gives way to a real engine ------------------------
@@ -426,8 +433,9 @@ class StubEngine:
 
 def test_a_real_engine_replaces_pseudo_output_but_never_a_human_translation(empty_project, monkeypatch):
     monkeypatch.setitem(engines._FACTORIES, "stub", lambda **options: StubEngine())
-    assert invoke("run", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk").exit_code == 0
-    path = empty_project / UK_PO
+    (empty_project / "seeds/short.txt").write_text(SHORT)
+    assert invoke("run", "seeds/short.txt", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk").exit_code == 0
+    path = empty_project / "locale/uk/LC_MESSAGES/short.po"
     po = read_catalogue(path)
     reviewed = po[1]
     reviewed.msgstr, reviewed.flags = "Людський переклад.", []
