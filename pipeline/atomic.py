@@ -7,12 +7,38 @@ one, never a truncated mix.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from .errors import OutputError
+
+
+# tempfile.mkstemp(prefix=".<name>.", suffix=".tmp") names: 8 characters from its alphabet.
+_LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_leftovers(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temporary files of :func:`atomic_path` that a killed process left under *folder*.
+
+    Call only while holding the project lock, so no write of ours is in
+    progress there. Only names of this module's own pattern
+    (`.<name>.<8 random characters>.tmp`) are touched; returns what was removed.
+    """
+    removed = []
+    for root, _, names in os.walk(folder):
+        for name in names:
+            if _LEFTOVER.fullmatch(name):
+                path = Path(root) / name
+                try:
+                    if path.is_file() and not path.is_symlink():
+                        path.unlink()
+                        removed.append(path)
+                except OSError:
+                    pass  # the next run tries again
+    return removed
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,7 +21,7 @@ from rich.table import Table
 from . import workflow
 from .errors import PipelineError, TranslationInterrupted
 from .languages import parse_languages
-from .settings import Settings, load_settings
+from .settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
 
 app = typer.Typer(
     help="Offline translation and localisation of newsroom articles: "
@@ -27,8 +29,56 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False, markup=False, soft_wrap=True)
+
+
+class _Stdout:
+    """sys.stdout (looked up at each write), where a closed pipe stops output but never the work.
+
+    `pipeline run … | head -1` closes stdout after one line; the batch must
+    still write its catalogues and bundles, so later output is dropped.
+    """
+
+    closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not _Stdout.closed_pipe:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not _Stdout.closed_pipe:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def isatty(self) -> bool:
+        return not _Stdout.closed_pipe and sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+    @staticmethod
+    def _closed() -> None:
+        _Stdout.closed_pipe = True
+        try:  # so that the interpreter's final flush does not complain either
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+out = Console(file=_Stdout(), highlight=False, markup=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 LangOption = Annotated[
@@ -37,31 +87,79 @@ LangOption = Annotated[
 ]
 LocaleOption = Annotated[Optional[Path], typer.Option("--locale-dir", help="Catalogue folder. Default: [tool.pipeline] locale_dir.")]
 SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="Source article(s). Default: [tool.pipeline] sources.", show_default=False)]
-FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.")]
+
+
+def _choice(values: tuple[str, ...]):
+    """A typer callback refusing anything but *values* (None passes: the setting decides)."""
+
+    def check(value):
+        if value is not None and value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}.")
+        return value
+
+    return check
+
+
+def _engine_choice(value):
+    from .engines import engine_names
+
+    return _choice(tuple(engine_names()))(value)
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.", callback=_choice(FORMATS))]
 
 
 _lock_wait = {"seconds": 10.0}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("newsroom-pipeline")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        out.print(f"pipeline {number}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main_options(
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Offline translation and localisation of newsroom articles."""
     _lock_wait["seconds"] = wait
 
 
-def reports_errors(command):
-    """Turn library errors into one line on stderr and their exit code; hold the catalogue lock."""
+def reports_errors(command=None, *, writes: bool | str = True):
+    """Turn library errors into one line on stderr and their exit code; hold the catalogue lock.
+
+    Only commands that write take the lock (and clean up temporary files a
+    killed run left behind): a read-only command creates nothing, so it works
+    on a read-only checkout. *writes* may name the boolean option that makes
+    a reading command write (`roundtrip --back-translate`).
+    """
+    if command is None:
+        return functools.partial(reports_errors, writes=writes)
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from contextlib import nullcontext
+
         from .lock import project_lock
 
         try:
             settings = load_settings()
             locale_dir = kwargs.get("locale_dir") or settings.locale_dir
-            with project_lock(settings.resolve(locale_dir), timeout=_lock_wait["seconds"]):
+            writing = kwargs.get(writes, False) if isinstance(writes, str) else writes
+            held = (
+                project_lock(settings.resolve(locale_dir), timeout=_lock_wait["seconds"], tidy=(settings.output_path,))
+                if writing
+                else nullcontext()
+            )
+            with held:
                 return command(*args, **kwargs)
         except PipelineError as exc:
             err.print(f"error: {exc}")
@@ -75,7 +173,9 @@ def reports_errors(command):
 
 def _settings(*, lang=None, locale_dir=None, **overrides) -> Settings:
     settings = load_settings()
-    return settings.with_overrides(languages=parse_languages(lang), locale_dir=locale_dir, **overrides)
+    settings = settings.with_overrides(languages=parse_languages(lang), locale_dir=locale_dir, **overrides)
+    check_targets(settings.languages, source=settings.source_language)
+    return settings
 
 
 def _sources(settings: Settings, sources: list[str] | None) -> tuple[str, ...]:
@@ -107,10 +207,10 @@ def update(
     _finish(report)
 
 
-EngineOption = Annotated[Optional[str], typer.Option(help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
-DeviceOption = Annotated[Optional[str], typer.Option(help="Where Argos models run: cpu, cuda or auto.")]
-ThreadsOption = Annotated[Optional[int], typer.Option(help="CPU threads per model (0: CTranslate2 chooses).")]
-ComputeOption = Annotated[Optional[str], typer.Option(help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
+EngineOption = Annotated[Optional[str], typer.Option(callback=_engine_choice, help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
+DeviceOption = Annotated[Optional[str], typer.Option(callback=_choice(DEVICES), help="Where Argos models run: cpu, cuda or auto.")]
+ThreadsOption = Annotated[Optional[int], typer.Option(min=0, help="CPU threads per model (0: CTranslate2 chooses).")]
+ComputeOption = Annotated[Optional[str], typer.Option(callback=_choice(COMPUTE_TYPES), help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
 FastOption = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): several times faster, lower quality.")]
 ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help="Project-local folder of Argos packages (default: argostranslate's, or $ARGOS_PACKAGES_DIR).")]
 
@@ -152,6 +252,16 @@ def compile_(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
     _finish(report)
 
 
+BundleFormatOption = Annotated[
+    Optional[str],
+    typer.Option("--format", help="Bundle formats, comma-separated: txt, json, md, html, mo, zip. Default: all."),
+]
+PublishFailingOption = Annotated[
+    bool,
+    typer.Option("--publish-failing", help="Publish translations that fail an error check anyway (recorded in the manifest)."),
+]
+
+
 @app.command()
 @reports_errors
 def bundle(
@@ -160,10 +270,19 @@ def bundle(
     locale_dir: LocaleOption = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
     use_fuzzy: Annotated[bool, typer.Option(help="Use fuzzy (unreviewed) translations too.")] = False,
+    format: BundleFormatOption = None,
+    publish_failing: PublishFailingOption = False,
 ) -> None:
-    """Rebuild each article in each language under dist/<domain>/<lang>/, plus manifest.json."""
+    """Rebuild each article in each language under dist/<domain>/<lang>/ (txt, json, md, html, mo), plus manifest.json and dist/<domain>.zip.
+
+    A translation that fails an error check is not published (its sentence
+    falls back to the source) and the exit status is 1, unless --publish-failing.
+    """
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    report = workflow.bundle(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None)
+    report = workflow.bundle(
+        settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,
+        use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing,
+    )
     _print_bundles(report.results)
     _finish(report)
 
@@ -182,27 +301,51 @@ def run(
     compute_type: ComputeOption = None,
     fast: FastOption = False,
     models_dir: ModelsDirOption = None,
+    format: BundleFormatOption = None,
+    publish_failing: PublishFailingOption = False,
 ) -> None:
-    """Extract, update, translate what is missing, compile and bundle: the whole job."""
+    """Extract, update, translate what is missing, compile, bundle and write dist/<domain>/review.html: the whole job."""
+    from .bundle import parse_formats
+
+    parse_formats(format)  # a bad --format stops the run before anything is written
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
     with _progress_bars(settings) as progress:
         report = _interruptible(
-            workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None, progress=progress
+            workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,
+            use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing, progress=progress,
         )
     _print_updates(report.updated.results)
     _print_translations(report.translated.results, settings)
     _print_bundles(report.bundled.results)
+    for path in report.review:
+        out.print(f"{_show(path)}: review page written")
     _finish(report)
 
 
 @app.command()
 @reports_errors
+def report(
+    sources: SourcesArgument = None,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+) -> None:
+    """Write dist/<domain>/review.html: each language's counts, and the article sentence by sentence with its state, checks and provenance."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    for path in workflow.report(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir):
+        out.print(f"{_show(path)}: review page written")
+
+
+@app.command()
+@reports_errors(writes=False)
 def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: FormatOption = "table") -> None:
     """Per language and domain: entries and words translated, fuzzy (machine/human), untranslated, obsolete; failed checks."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     report = workflow.status(settings, languages=settings.languages)
     rows = report.results
+    if not rows and not report.skipped:
+        _nothing_found(settings)
     if format == "json":
         # Plain JSON: rich's highlighter costs seconds on thousands of rows.
         typer.echo(json.dumps([{**stats.as_dict(), "failed_checks": failed} for stats, failed in rows], ensure_ascii=False, indent=2))
@@ -222,7 +365,7 @@ def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: For
 
 
 @app.command()
-@reports_errors
+@reports_errors(writes=False)
 def check(
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
@@ -235,6 +378,8 @@ def check(
     Silence one check on one entry with the flag `#, no-check-<id>`.
     """
     settings = _settings(lang=lang, locale_dir=locale_dir)
+    if next(workflow.existing_catalogues(settings, languages=settings.languages), None) is None:
+        _nothing_found(settings)
     report = workflow.check(settings, languages=settings.languages, use_msgfmt=not no_msgfmt)
     findings = report.results
     failing = [f for f in findings if f.severity == "error" and not f.fuzzy]
@@ -254,7 +399,7 @@ def check(
 
 
 @app.command()
-@reports_errors
+@reports_errors(writes="back_translate")
 def roundtrip(
     sources: SourcesArgument = None,
     back_translate: Annotated[bool, typer.Option("--back-translate", help="Translate each translation back to the source language with the installed reverse model, score it with chrF and note the score in the entry.")] = False,
@@ -298,6 +443,15 @@ app.add_typer(models_app, name="models")
 @models_app.callback()
 def models_options(models_dir: ModelsDirOption = None) -> None:
     """Argos Translate model packages: list, install (from a file or the package index), remove."""
+    try:
+        _configure_models(models_dir)
+    except PipelineError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _configure_models(models_dir: Path | None) -> None:
+    """Point argostranslate at `--models-dir` (given before or after the subcommand) or models_dir."""
     settings = load_settings()
     folder = models_dir or settings.models_dir
     if folder is not None:
@@ -307,13 +461,17 @@ def models_options(models_dir: ModelsDirOption = None) -> None:
 
 
 @models_app.command("list")
-@reports_errors
-def models_list(format: FormatOption = "table") -> None:
+@reports_errors(writes=False)
+def models_list(format: FormatOption = "table", models_dir: ModelsDirOption = None) -> None:
     """Installed packages (pair, version, size, path) and pairs reachable through English."""
     from . import models
 
-    packages = models.installed_packages()
-    pivots = models.pivot_pairs()
+    if models_dir is not None:
+        _configure_models(models_dir)
+    packages, broken = models.scan_packages()
+    for folder, problem in broken:
+        err.print(f"warning: {folder}: {problem}; skipped (delete this folder or reinstall the package).")
+    pivots = models.pivot_pairs(packages)
     if format == "json":
         data = {
             "packages": [
@@ -478,6 +636,15 @@ def _finish(report: "workflow.Report") -> None:
         raise typer.Exit(report.exit_code)
 
 
+def _nothing_found(settings: Settings) -> None:
+    """No catalogue to report on is bad input (exit 2), never "all passed"."""
+    err.print(
+        f"error: no catalogue found under {_show(settings.locale_path)} for {', '.join(settings.languages)}; "
+        "run `pipeline update` (or `pipeline run SOURCE`) first."
+    )
+    raise typer.Exit(2)
+
+
 def _show(path: Path) -> str:
     """A path as the user would type it: relative to the current folder when inside it."""
     try:
@@ -497,13 +664,24 @@ def _print_updates(results) -> None:
         )
 
 
-def _print_bundles(results) -> None:
+def _print_bundles(results) -> bool:
+    """Print one line per bundle (and each held-back sentence); True when a failing translation was held back."""
+    held = False
     for result in results:
         if result.bundled:
             fallback = f", {len(result.fallback)} sentences fall back to the source" if result.fallback else ""
             out.print(f"{result.domain} [{result.language}]: bundled, {result.completeness:.1f}% translated{fallback}")
         else:
-            out.print(f"{result.domain} [{result.language}]: not bundled, {result.completeness:.1f}% translated is below the threshold")
+            out.print(f"{result.domain} [{result.language}]: not bundled, {result.manifest_entry.get('reason') or 'below the threshold'}")
+        for item in result.held_back:
+            held = True
+            where = f" (line {item.line})" if item.line else ""
+            err.print(f"{result.domain} [{result.language}]: not published{where}, fails [{item.check}] {item.message}: {item.msgid[:60]}")
+        for item in result.published_failing:
+            err.print(f"{result.domain} [{result.language}]: published on request although it fails [{item.check}]: {item.msgid[:60]}")
+        if result.manifest_entry.get("catalogue_errors") and not result.bundled:
+            held = True
+    return held
 
 
 def main() -> None:

@@ -49,6 +49,27 @@ def language(code: str) -> Language:
     )
 
 
+def normalise_code(code: str) -> str:
+    """The catalogue form of a language code, through Babel: `UK` → `uk`, `uk-UA` → `uk_UA`.
+
+    Only case and separators are normalised. A code Babel reads only as an
+    alias of another (`ukr` → `uk_UA`, `iw` → `he_IL`) is refused with the
+    code to use, because the catalogue folder is named by the code.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise LanguageError(f"{code!r} is not a language code; use a code such as uk, pl, de, fr, es or pt_BR.")
+    wanted = code.replace("-", "_")
+    try:
+        normal = str(Locale.parse(wanted))
+    except (UnknownLocaleError, ValueError):
+        raise LanguageError(f"{code!r} is not a language Babel knows; use a code such as uk, pl, de, fr, es or pt_BR.") from None
+    if normal.lower() != wanted.lower():
+        raise LanguageError(f"{code!r} is not the code catalogues use for this language; did you mean {normal.split('_')[0]!r} (or {normal!r})?")
+    return normal
+
+
 def same_language(declared: str, code: str) -> bool:
     """True when a header's `Language` names the language of *code* (zh_CN is zh_Hans; zh_TW is not).
 
@@ -92,7 +113,7 @@ def parse_languages(values: list[str] | tuple[str, ...] | None) -> tuple[str, ..
         for code in value.split(","):
             code = code.strip()
             if code:
-                code = language(code).code
+                code = language(normalise_code(code)).code
                 if code not in codes:
                     codes.append(code)
     return tuple(codes) or None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import LockError, OutputError
 
@@ -18,29 +18,61 @@ LOCK_NAME = ".pipeline.lock"
 
 
 @contextmanager
-def project_lock(locale_dir: Path, *, timeout: float = 10.0) -> Iterator[None]:
-    """Hold the lock on *locale_dir* for the duration of the block."""
+def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path] = ()) -> Iterator[None]:
+    """Hold the lock on *locale_dir* for the duration of the block.
+
+    Once held, temporary files a killed run left under *locale_dir* and the
+    *tidy* folders are removed. A catalogue folder this call had to create is
+    removed again when it holds nothing but the lock on leaving, so a command
+    that fails (or writes nothing) leaves no new `locale/` behind.
+    """
     from filelock import FileLock, Timeout
 
-    path = Path(locale_dir) / LOCK_NAME
+    from .atomic import remove_leftovers
+
+    folder = Path(locale_dir)
+    path = folder / LOCK_NAME
+    created = not folder.exists()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot create the catalogue folder ({exc.strerror}).") from None
+        raise OutputError(f"{folder}: cannot create the catalogue folder ({exc.strerror}).") from None
     lock = FileLock(str(path), timeout=timeout)
     try:
-        lock.acquire()
+        while True:
+            lock.acquire()
+            if path.exists():
+                break
+            # The holder we waited for removed the folder it had created (and
+            # the lock file with it): this lock is on a deleted file, take a new one.
+            lock.release()
+            folder.mkdir(parents=True, exist_ok=True)
     except Timeout:
         raise LockError(
             f"{path}: another pipeline process is working on these catalogues; wait for it to finish (or use --wait SECONDS)."
         ) from None
     except OSError as exc:
+        if created:
+            _remove_if_only_lock(folder, path)
         raise OutputError(f"{path}: cannot create the lock file ({exc.strerror}); check the folder's permissions.") from None
     try:
         path.write_text(f"{os.getpid()}\n", encoding="ascii")
     except OSError:
         pass
     try:
+        for place in (folder, *tidy):
+            remove_leftovers(place)
         yield
     finally:
+        if created:
+            _remove_if_only_lock(folder, path)
         lock.release()
+
+
+def _remove_if_only_lock(folder: Path, path: Path) -> None:
+    try:
+        if [child.name for child in folder.iterdir()] == [LOCK_NAME]:
+            path.unlink()
+            folder.rmdir()
+    except OSError:
+        pass

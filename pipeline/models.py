@@ -85,6 +85,8 @@ def configure(*, models_dir: Path | None = None, index_url: str | None = None) -
     global _index_url
     if models_dir is not None:
         folder = Path(models_dir).expanduser().resolve()
+        if folder.exists() and not folder.is_dir():
+            raise ModelError(f"{folder}: is a file, not a folder of models; give --models-dir (or models_dir) a folder.")
         settings = sys.modules.get("argostranslate.settings")
         if settings is not None and Path(settings.package_data_dir).resolve() != folder:
             raise ModelError(
@@ -97,23 +99,87 @@ def configure(*, models_dir: Path | None = None, index_url: str | None = None) -
 
 
 def packages_dir() -> Path:
-    """The folder argostranslate installs packages into (created if missing)."""
-    _, settings = _argos()
-    return Path(settings.package_data_dir)
+    """The folder argostranslate installs packages into (neither created nor imported here).
+
+    Found as argostranslate finds it (``ARGOS_PACKAGES_DIR``, then its
+    ``settings.json``, then the XDG data home), without importing it:
+    importing argostranslate creates folders in the home folder, and listing
+    must create nothing.
+    """
+    return _package_dirs()[0]
+
+
+def _package_dirs() -> list[Path]:
+    loaded = sys.modules.get("argostranslate.settings")
+    if loaded is not None:
+        return [Path(folder) for folder in loaded.package_dirs]
+    home = Path(os.environ["SNAP_USER_DATA"]) if "SNAP" in os.environ else Path.home()
+    configured = os.environ.get("ARGOS_PACKAGES_DIR")
+    if configured is None:
+        config = Path(os.getenv("XDG_CONFIG_HOME", default=home / ".config")) / "argos-translate" / "settings.json"
+        try:
+            stored = json.loads(config.read_text(encoding="utf-8"))
+            configured = stored.get("ARGOS_PACKAGES_DIR") if isinstance(stored, dict) else None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            configured = None
+    if not isinstance(configured, str):
+        data = Path(os.getenv("XDG_DATA_HOME", default=home / ".local" / "share")) / "argos-translate"
+        return [data / "packages"]
+    return [Path(configured)]
+
+
+def scan_packages() -> tuple[list[PackageInfo], list[tuple[Path, str]]]:
+    """The installed translation packages, and the folders that are not readable packages.
+
+    Read from each folder's ``metadata.json`` directly (argostranslate is not
+    imported, so nothing is created). A broken folder is reported with its
+    problem instead of failing the whole listing; folders whose metadata names
+    no language pair (not translation packages) are left out of both.
+    """
+    found, broken = [], []
+    for folder in _package_dirs():
+        if not folder.exists():
+            continue
+        if not folder.is_dir():
+            raise ModelError(f"{folder}: is a file, not a folder of models; point ARGOS_PACKAGES_DIR or --models-dir at a folder.")
+        try:
+            children = sorted(folder.iterdir())
+        except OSError as err:
+            raise ModelError(f"{folder}: cannot read the models folder ({err.strerror}); check its permissions.") from None
+        for child in children:
+            if not child.is_dir():
+                continue
+            problem, metadata = _package_folder_problem(child)
+            if problem:
+                broken.append((child, problem))
+            elif metadata.get("from_code") and metadata.get("to_code"):
+                found.append(
+                    PackageInfo(
+                        from_code=metadata["from_code"],
+                        to_code=metadata["to_code"],
+                        version=str(metadata.get("package_version", "")),
+                        name=child.name,
+                        path=child,
+                        size_bytes=_folder_size(child),
+                    )
+                )
+    found.sort(key=lambda info: (info.from_code, info.to_code, info.name))
+    return found, broken
 
 
 def installed_packages() -> list[PackageInfo]:
     """Every installed translation package, sorted by pair.
 
-    A folder in the models folder without a readable ``metadata.json`` makes
-    argostranslate fail for every package (translation included), so it raises
-    :class:`ModelError` naming that folder rather than being skipped. Packages
-    without both language codes (not translation packages) are left out.
+    A folder in the models folder that is not a readable package makes
+    argostranslate fail for every package, so it raises :class:`ModelError`
+    naming that folder (listing uses :func:`scan_packages`, which skips it).
+    Packages without both language codes (not translation packages) are left out.
     """
-    return sorted(
-        (_info(package) for package in _installed_argos_packages()),
-        key=lambda info: (info.from_code, info.to_code, info.name),
-    )
+    found, broken = scan_packages()
+    if broken:
+        child, problem = broken[0]
+        raise ModelError(f"{child}: {problem}, so no model can be loaded; delete this folder or reinstall the package.")
+    return found
 
 
 def find_route(from_code: str, to_code: str) -> list[PackageInfo]:
@@ -138,9 +204,9 @@ def find_route(from_code: str, to_code: str) -> list[PackageInfo]:
     )
 
 
-def pivot_pairs() -> list[tuple[str, str]]:
-    """The pairs that the installed packages serve only through English."""
-    pairs = set(_best_by_pair(installed_packages()))
+def pivot_pairs(packages: list[PackageInfo] | None = None) -> list[tuple[str, str]]:
+    """The pairs that the installed *packages* (default: all) serve only through English."""
+    pairs = set(_best_by_pair(installed_packages() if packages is None else packages))
     into = {source for source, target in pairs if target == PIVOT_LANGUAGE}
     out_of = {target for source, target in pairs if source == PIVOT_LANGUAGE}
     return sorted(
@@ -206,16 +272,42 @@ def install_file(path: Path, *, replace: bool = False) -> PackageInfo:
 
     with _moved_aside(conflicts, folder) as restore:
         try:
-            package.install_from_path(archive)
+            _extract_then_rename(archive, folder, facts.top_folder)
         except BaseException as err:
-            if target.exists():
-                shutil.rmtree(target, ignore_errors=True)
             restore()
             if not isinstance(err, Exception):
                 raise
             reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
             raise ModelError(f"{archive}: extraction into {folder} failed ({reason}); nothing was installed.") from err
     return _info(package.Package(target))
+
+
+def _extract_then_rename(archive: Path, folder: Path, top: str) -> None:
+    """Extract the (validated) archive into a hidden folder beside the models folder, then rename it in.
+
+    argostranslate's ``install_from_path`` extracts straight into the models
+    folder, so a killed install left a half-written package that counted as
+    installed. Here the package appears under its name only by the final
+    rename (same file system, so atomic): a kill before leaves only the hidden
+    staging folder, which argostranslate never reads as a package.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.installing-", dir=folder.parent))
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            _extract_members(opened, staging)
+        os.replace(staging / top, folder / top)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    loaded = sys.modules.get("argostranslate.translate")
+    if loaded is not None:  # as install_from_path does
+        loaded.get_installed_languages.cache_clear()
+
+
+def _extract_members(archive: zipfile.ZipFile, into: Path) -> None:
+    """Extract every member (a seam for fault-injection tests)."""
+    for member in archive.infolist():
+        archive.extract(member, into)
 
 
 def install_from_index(from_code: str, to_code: str, *, replace: bool = False) -> list[PackageInfo]:
@@ -295,7 +387,7 @@ def _installed_argos_packages() -> list:
     except Exception as err:
         for folder in settings.package_dirs:
             for child in sorted(Path(folder).iterdir()):
-                problem = _package_folder_problem(child)
+                problem = _package_folder_problem(child)[0] if child.is_dir() else None
                 if problem:
                     raise ModelError(
                         f"{child}: {problem}, so no model can be loaded; delete this folder or reinstall the package."
@@ -304,18 +396,43 @@ def _installed_argos_packages() -> list:
     return [old for old in found if old.from_code and old.to_code]
 
 
-def _package_folder_problem(folder: Path) -> str | None:
-    if not folder.is_dir():
-        return None
+def _package_folder_problem(folder: Path) -> tuple[str | None, dict]:
+    """(what is wrong with an installed package folder or None, its metadata)."""
     metadata = folder / "metadata.json"
     if not metadata.is_file():
-        return "a folder in the models folder has no metadata.json"
+        return "a folder in the models folder has no metadata.json", {}
     try:
+        if metadata.stat().st_size > _MAX_METADATA_BYTES:
+            return f"its metadata.json is over {_MAX_METADATA_BYTES} bytes", {}
         loaded = json.loads(metadata.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return "its metadata.json cannot be read as JSON"
-    if not isinstance(loaded, dict):
-        return "its metadata.json is not a JSON object"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return "its metadata.json cannot be read as JSON", {}
+    problem = metadata_problem(loaded)
+    if problem:
+        return f"its metadata.json {problem}", {}
+    return None, loaded
+
+
+# What argostranslate's Package.load_metadata_from_json reads, and the type it
+# assumes (it appends to the lists and formats the strings without checking).
+_METADATA_STRINGS = ("code", "package_version", "argos_version", "from_code", "from_name", "to_code", "to_name", "type", "target_prefix")
+_METADATA_LISTS = ("from_codes", "to_codes", "links", "languages", "dependencies", "source_languages", "target_languages")
+
+
+def metadata_problem(metadata: Any) -> str | None:
+    """What makes a package's metadata unusable by argostranslate, in words, or None."""
+    if not isinstance(metadata, dict):
+        return "is not a JSON object"
+    for key in _METADATA_STRINGS:
+        if key in metadata and metadata[key] is not None and not isinstance(metadata[key], str):
+            return f"has {key!r} of type {type(metadata[key]).__name__}, where a string is required"
+    for key in _METADATA_LISTS:
+        if key in metadata and not isinstance(metadata[key], list):
+            return f"has {key!r} of type {type(metadata[key]).__name__}, where a list is required"
+    for key in ("from_code", "to_code"):
+        value = metadata.get(key)
+        if value is not None and not _LANGUAGE_CODE.fullmatch(value):
+            return f"has {key!r} {value!r}, which is not a language code"
     return None
 
 
@@ -474,6 +591,9 @@ def _inspect_archive(path: Path, *, max_uncompressed_bytes: int) -> _ArchiveFact
             raise ModelError(f"{path}: {top}/metadata.json is not valid JSON ({err}); the package is damaged.") from err
     if not isinstance(metadata, dict):
         raise ModelError(f"{path}: {top}/metadata.json must hold a JSON object; the package is damaged.")
+    problem = metadata_problem(metadata)
+    if problem:
+        raise ModelError(f"{path}: {top}/metadata.json {problem}; the package is damaged, nothing was installed.")
     for key in ("from_code", "to_code"):
         value = metadata.get(key)
         if not isinstance(value, str) or not _LANGUAGE_CODE.fullmatch(value):

@@ -69,29 +69,156 @@ def find_root(start: Path | None = None) -> Path:
     start = (start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.pipeline]" in candidate.read_text(encoding="utf-8", errors="replace"):
-            return folder
+        try:
+            if candidate.is_file() and "[tool.pipeline]" in candidate.read_text(encoding="utf-8", errors="replace"):
+                return folder
+        except OSError as exc:
+            raise ConfigError(f"{candidate}: cannot be read ({exc.strerror}); check its permissions.") from None
     return start
 
 
+DEVICES = ("cpu", "cuda", "auto")
+"""Where CTranslate2 runs a model (`--device`)."""
+
+COMPUTE_TYPES = (
+    "default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32",
+)
+"""CTranslate2's compute types (`--compute-type`); whether the device supports one is its own question."""
+
+FORMATS = ("table", "json")
+"""What `--format` accepts."""
+
+
+def _number(low: float, high: float):
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            return None
+        return value
+
+    return check, f"a number from {low:g} to {high:g}"
+
+
+def _integer(low: int):
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            return None
+        return value
+
+    return check, f"a whole number of at least {low}"
+
+
+def _text(choices: tuple[str, ...] | None = None):
+    def check(value):
+        if not isinstance(value, str) or not value or (choices and value not in choices):
+            return None
+        return value
+
+    return check, f"one of {', '.join(choices)}" if choices else "a string"
+
+
+def _path():
+    def check(value):
+        if not isinstance(value, str) or not value or "\0" in value:
+            return None
+        return Path(value)
+
+    return check, "a folder path (a string)"
+
+
+def _strings(what: str, *, allow_empty: bool = False):
+    def check(value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value) or (not value and not allow_empty):
+            return None
+        return tuple(value)
+
+    return check, f"a list of {what} (strings)"
+
+
+def _flag():
+    return (lambda value: value if isinstance(value, bool) else None), "true or false"
+
+
+def _engine():
+    from .engines import engine_names
+
+    return _text(tuple(engine_names()))
+
+
+_CHECKS = {
+    "source_language": lambda: _text(),
+    "languages": lambda: _strings("language codes"),
+    "locale_dir": _path,
+    "output_dir": _path,
+    "sources": lambda: _strings("article paths", allow_empty=True),
+    "engine": _engine,
+    "bundle_threshold": lambda: _number(0, 100),
+    "use_fuzzy": _flag,
+    "credit_patterns": lambda: _strings("regular expressions", allow_empty=True),
+    "models_dir": _path,
+    "index_url": lambda: _text(),
+    "device": lambda: _text(DEVICES),
+    "threads": lambda: _integer(0),
+    "compute_type": lambda: _text(COMPUTE_TYPES),
+    "beam_size": lambda: _integer(1),
+    "memory_threshold": lambda: _number(0, 100),
+    "fuzzy_threshold": lambda: _number(0, 100),
+}
+"""How each `[tool.pipeline]` key is checked and converted (every Settings field but `root`)."""
+
+
 def load_settings(root: Path | None = None) -> Settings:
-    """Read `[tool.pipeline]` from the project's pyproject.toml (defaults when absent)."""
+    """Read `[tool.pipeline]` from the project's pyproject.toml (defaults when absent).
+
+    Every value is checked for its type before anything uses it: a wrong one
+    is one ConfigError naming the key and what it must be.
+    """
+    from .errors import LanguageError
+    from .languages import normalise_code
+
     root = find_root(root)
     pyproject = root / "pyproject.toml"
     table: dict = {}
     if pyproject.is_file():
         try:
-            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("pipeline", {})
+            document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{pyproject}: not valid TOML ({exc}); fix the file.") from None
-    known = {f.name: f for f in fields(Settings)}
+        except OSError as exc:
+            raise ConfigError(f"{pyproject}: cannot be read ({exc.strerror}); check its permissions.") from None
+        tool = document.get("tool", {})
+        table = tool.get("pipeline", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{pyproject}: [tool.pipeline] must be a table of settings; fix the file.")
     values: dict = {"root": root}
     for key, value in table.items():
-        if key not in known or key == "root":
-            raise ConfigError(f"{pyproject}: unknown setting [tool.pipeline] {key}; known: {', '.join(sorted(known))}.")
-        if key in {"languages", "sources", "credit_patterns"}:
-            value = tuple(value)
-        elif key in {"locale_dir", "output_dir", "models_dir"}:
-            value = Path(value)
-        values[key] = value
-    return Settings(**values)
+        if key not in _CHECKS:
+            raise ConfigError(f"{pyproject}: unknown setting [tool.pipeline] {key}; known: {', '.join(sorted(_CHECKS))}.")
+        check, expected = _CHECKS[key]()
+        converted = check(value)
+        if converted is None:
+            raise ConfigError(f"{pyproject}: [tool.pipeline] {key} must be {expected}, not {value!r}.")
+        values[key] = converted
+    try:
+        if "source_language" in values:
+            values["source_language"] = normalise_code(values["source_language"])
+        if "languages" in values:
+            values["languages"] = tuple(dict.fromkeys(normalise_code(code) for code in values["languages"]))
+    except LanguageError as exc:
+        raise ConfigError(f"{pyproject}: [tool.pipeline] {exc}") from None
+    settings = Settings(**values)
+    check_targets(settings.languages, source=settings.source_language, where=f"{pyproject}: [tool.pipeline] languages")
+    if "credit_patterns" in values:
+        from .article import _compile_credits
+        from .errors import SourceError
+
+        try:
+            _compile_credits(settings.credit_patterns)
+        except SourceError as exc:
+            raise ConfigError(f"{pyproject}: {exc}") from None
+    return settings
+
+
+def check_targets(languages: tuple[str, ...], *, source: str, where: str = "--lang") -> None:
+    """Refuse the source language as a target language (it would "translate" en → en)."""
+    if source in languages:
+        raise ConfigError(f"{where}: {source} is the source language, not a target; remove it (or change source_language).")

@@ -13,7 +13,7 @@ from typing import Callable
 import polib
 
 from .catalog import MT_MARK, is_machine
-from .engines import Engine
+from .engines import Engine, produces_translations
 from .errors import TranslationInterrupted
 from .protect import mask, unmask
 
@@ -30,13 +30,20 @@ class TranslateResult:
     flagged: list[str] = field(default_factory=list)  # msgids whose protected spans were lost
 
 
-def pending_entries(po: polib.POFile, *, refresh_mt: bool = False) -> list[polib.POEntry]:
-    """Entries that need a machine suggestion: untranslated, or (on request) earlier MT."""
+def pending_entries(po: polib.POFile, *, refresh_mt: bool = False, replace_placeholders: bool = True) -> list[polib.POEntry]:
+    """Entries that need a machine suggestion: untranslated, or (on request) earlier MT.
+
+    With *replace_placeholders* (an engine that translates), unreviewed
+    pseudo-localisation output counts as untranslated: it only stood in for a
+    translation. Human translations are never pending.
+    """
+    from .engines import is_placeholder
+
     pending = []
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
-        if not entry.msgstr or (refresh_mt and is_machine(entry)):
+        if not entry.msgstr or (refresh_mt and is_machine(entry)) or (replace_placeholders and is_placeholder(entry)):
             pending.append(entry)
     return pending
 
@@ -57,8 +64,9 @@ def fill_catalogues(
     """
     result = TranslateResult(language=target)
     by_msgid: dict[str, list[polib.POEntry]] = {}
+    replace = produces_translations(getattr(engine, "name", ""))
     for po in catalogues:
-        for entry in pending_entries(po, refresh_mt=refresh_mt):
+        for entry in pending_entries(po, refresh_mt=refresh_mt, replace_placeholders=replace):
             by_msgid.setdefault(entry.msgid, []).append(entry)
     if not by_msgid:
         return result

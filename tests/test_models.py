@@ -371,12 +371,15 @@ models.configure(models_dir=Path("project-models"))
 result["folder"] = str(models.packages_dir())
 result["listed"] = attempt(models.installed_packages)
 result["same_again"] = attempt(models.configure, models_dir=Path("project-models"))
+result["created_by_listing"] = sorted(str(p.relative_to(Path.cwd())) for p in Path.cwd().rglob("*"))
+models._argos()  # anything that uses a model imports argostranslate
 result["too_late"] = attempt(models.configure, models_dir=Path("elsewhere"))
 """,
         models_dir=False,
     )
     assert found["folder"] == str((tmp_path / "project-models").resolve())
-    assert (tmp_path / "project-models").is_dir()
+    assert found["created_by_listing"] == [], "listing packages must create nothing (no home, no models folder)"
+    assert (tmp_path / "project-models").is_dir()  # created by argostranslate's import, once a model is used
     assert found["listed"] == {"value": []}
     assert found["same_again"] == {"value": None}
     assert found["too_late"]["error"] == "ModelError"

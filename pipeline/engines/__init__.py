@@ -28,6 +28,28 @@ class Engine(Protocol):
         """Translate sentences from *source* to *target*, one output per input, in order."""
 
 
+NOT_A_TRANSLATION = ", not a translation"
+"""Ends the provenance of an engine whose output is not a translation (pseudo-localisation)."""
+
+
+def produces_translations(name: str) -> bool:
+    """False for engines whose output only stands in for a translation (`pseudo`)."""
+    return name not in _PLACEHOLDER_ENGINES
+
+
+def is_placeholder(entry) -> bool:
+    """True when an entry holds an unreviewed suggestion that is not a translation (pseudo output).
+
+    A real engine replaces such entries without `--refresh-mt`; a reviewed
+    entry (no longer fuzzy) is a human's and never counts.
+    """
+    from ..catalog import MT_MARK, is_machine
+
+    return is_machine(entry) and any(
+        line.startswith(MT_MARK) and line.endswith(NOT_A_TRANSLATION) for line in entry.tcomment.splitlines()
+    )
+
+
 def engine_names() -> list[str]:
     """The engines `--engine` accepts."""
     return sorted(_FACTORIES)
@@ -56,3 +78,4 @@ def _argos(**options) -> Engine:
 
 
 _FACTORIES: dict[str, Callable[..., Engine]] = {"argos": _argos, "pseudo": _pseudo}
+_PLACEHOLDER_ENGINES = {"pseudo"}

@@ -149,6 +149,15 @@ class ArgosEngine:
         from argostranslate.package import Package
 
         package = Package(info.path)
+        device, compute_type = self._device(), self._compute_type()
+        if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise EngineError("--device cuda: no CUDA device is visible to CTranslate2; use --device cpu or auto.")
+        if compute_type not in ("default", "auto"):
+            supported = sorted(ctranslate2.get_supported_compute_types(device))
+            if compute_type not in supported:
+                raise EngineError(
+                    f"--compute-type {compute_type} is not supported on {device} (supported: {', '.join(supported)}); choose one of those."
+                )
         try:
             translator = ctranslate2.Translator(
                 str(info.path / "model"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 
 from ..protect import MASK_PATTERN, find_spans
+from . import NOT_A_TRANSLATION
 
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -28,7 +29,7 @@ class PseudoEngine:
         self.expansion = expansion
 
     def provenance(self, source: str, target: str) -> str:
-        return f"pseudo-localisation ({source}→{target}), not a translation"
+        return f"pseudo-localisation ({source}→{target}){NOT_A_TRANSLATION}"
 
     def translate_batch(self, sentences, *, source, target, progress=None):
         results = []
