@@ -7,9 +7,10 @@ computed afresh and nothing else is. The SHA-256 of a file is itself
 remembered by (path, size, mtime) as git's index does; a file modified
 within two seconds of being hashed is hashed again.
 
-The cache is `locale/.cache/results.sqlite` (git-ignored, safe to delete).
-When it cannot be opened or written (a read-only checkout), results are
-computed without it.
+The cache is `locale/.cache/results.sqlite` (git-ignored, safe to delete),
+used when `locale/.cache/` exists (the memory's folder: any `update` or `run`
+creates it); a read-only verb never creates it. When it cannot be opened or
+written (a read-only checkout), results are computed without it.
 """
 
 from __future__ import annotations
@@ -63,13 +64,13 @@ class ResultCache:
 
     @classmethod
     def open(cls, locale_dir: Path) -> "ResultCache":
+        """The cache under *locale_dir*'s cache folder, if that folder exists.
+
+        A read-only verb never creates the folder (on a fresh checkout it
+        writes nothing at all); `update`, `run` and the `memory` verbs do.
+        """
         folder = cache_dir(locale_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# rebuildable caches (pipeline memory rebuild)\n*\n", encoding="utf-8")
-        except OSError:
+        if not folder.is_dir():
             return cls(None)
         return cls(folder / "results.sqlite")
 

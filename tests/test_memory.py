@@ -338,6 +338,7 @@ def test_status_and_check_recompute_only_the_catalogues_that_changed(project, mo
 
     for path in (project / "locale").rglob("*.po"):
         os.utime(path, ns=(10**18, 10**18))
+    assert invoke("memory", "rebuild").exit_code == 0  # as any update or run would: the cache folder exists
     first_status = invoke("status", "--format", "json").output
     first_check = invoke("check", "--format", "json").output
     parsed = _count_parses(monkeypatch)
@@ -362,6 +363,9 @@ def test_status_and_check_recompute_only_the_catalogues_that_changed(project, mo
     shutil.rmtree(project / "locale/.cache")  # the oracle: the same verbs without any cache
     assert invoke("status", "--format", "json").output == cached_status
     assert invoke("check", "--format", "json").output == result.output
+    assert not (project / "locale/.cache").exists()  # a read-only verb never creates the cache
+    (project / "locale/.cache").mkdir()
+    invoke("status", "--format", "json")
     del parsed[:]
     # a changed glossary is a new context: everything is checked again
     with open(project / "locale/glossary.csv", "a", encoding="utf-8") as glossary:
@@ -371,12 +375,14 @@ def test_status_and_check_recompute_only_the_catalogues_that_changed(project, mo
 
 
 def test_status_and_check_work_when_the_cache_cannot_be_written(project, monkeypatch):
+    assert invoke("memory", "rebuild").exit_code == 0
     expected_status = invoke("status", "--format", "json").output
     expected_check = invoke("check", "--format", "json", "--no-msgfmt").output
     import shutil
 
-    shutil.rmtree(project / "locale/.cache")
-    (project / "locale/.cache").write_text("not a folder", encoding="utf-8")  # as unwritable as it gets for root
+    for leftover in (project / "locale/.cache").glob("results.sqlite*"):
+        leftover.unlink()
+    (project / "locale/.cache/results.sqlite").mkdir()  # as unopenable as it gets for root
     parsed = _count_parses(monkeypatch)
     for _ in range(2):
         assert invoke("status", "--format", "json").output == expected_status
