@@ -49,19 +49,30 @@ _NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
 
 
-def format_po(po: polib.POFile, *, width: int = PAGE_WIDTH) -> str:
+def format_po(po: polib.POFile, *, width: int = PAGE_WIDTH, header_text: str | None = None) -> str:
     """The catalogue as GNU msgcat would write it (default width 79).
+
+    The header's fields are written in the order of `po.metadata` (the
+    file's own order when the reader filled it), or, given *header_text*,
+    exactly as that text says (repeated fields included).
 
     The header entry comes first, then the entries in their order, then the
     obsolete ones; entries are separated by one blank line. An obsolete entry
     without a translation is left out: every gettext tool drops it on reading.
     *width* is msgcat's `--width`.
     """
-    header = po.metadata_as_entry()
+    header = polib.POEntry(msgid="", msgstr=header_text if header_text is not None else header_msgstr(po.metadata))
     header.tcomment = po.header
+    if po.metadata_is_fuzzy:
+        header.flags.append("fuzzy")
     obsolete = [e for e in po if e.obsolete and _first_msgstr(e)]
     entries = [header, *(e for e in po if not e.obsolete), *obsolete]
     return "\n".join("".join(line + "\n" for line in entry_lines(entry, width=width)) for entry in entries)
+
+
+def header_msgstr(metadata: dict[str, str]) -> str:
+    """The header entry's msgstr for *metadata*, one `Name: value` line per field, in its order."""
+    return "".join(f"{name}: {value}\n" for name, value in metadata.items())
 
 
 def entry_lines(entry: polib.POEntry, *, width: int = PAGE_WIDTH) -> list[str]:

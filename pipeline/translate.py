@@ -34,8 +34,8 @@ def pending_entries(po: polib.POFile, *, refresh_mt: bool = False) -> list[polib
     """Entries that need a machine suggestion: untranslated, or (on request) earlier MT."""
     pending = []
     for entry in po:
-        if entry.obsolete or not entry.msgid:
-            continue
+        if entry.obsolete or not entry.msgid or entry.msgid_plural:
+            continue  # plural entries are left to translators: one sentence cannot fill every form
         if not entry.msgstr or (refresh_mt and is_machine(entry)):
             pending.append(entry)
     return pending

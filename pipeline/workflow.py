@@ -16,7 +16,7 @@ import polib
 from . import article as article_mod
 from .article import Article
 from .bundle import BundleResult, bundle_language, write_manifest
-from .catalog import MergeReport, catalogue_path, merge, read_catalogue, write_catalogue
+from .catalog import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, read_catalogue, write_catalogue
 from .compile import compile_catalogue, mo_path
 from .engines import Engine
 from .errors import CatalogueError, SourceError
@@ -58,11 +58,18 @@ class TranslationJob:
     """The pending work of one language across every domain."""
 
     language: str
-    paths: list[Path]
-    catalogues: list[polib.POFile]
+    opened: list[Catalogue]
     pending: int
     source_language: str
     refresh_mt: bool = False
+
+    @property
+    def paths(self) -> list[Path]:
+        return [catalogue.path for catalogue in self.opened]
+
+    @property
+    def catalogues(self) -> list[polib.POFile]:
+        return [catalogue.po for catalogue in self.opened]
 
     def run(self, engine: Engine, progress: Callable[[int], None] | None = None) -> TranslateResult:
         return fill_catalogues(
@@ -75,7 +82,7 @@ class TranslationJob:
         )
 
     def save(self) -> list[Path]:
-        return [path for po, path in zip(self.catalogues, self.paths) if write_catalogue(po, path)]
+        return [catalogue.path for catalogue in self.opened if write_catalogue(catalogue)]
 
 
 def reference(settings: Settings, path: Path) -> str:
@@ -144,7 +151,7 @@ def update(
         for code in languages:
             lang = language(code)
             path = catalogue_path(settings.locale_path, lang.code, domain)
-            po = read_catalogue(path, language=lang) if path.exists() else None
+            po = open_catalogue(path, language=lang) if path.exists() else None
             plan.append((domain, lang, path, pot, po))
     memories = {lang.code: load_memory(memory_path(settings.locale_path, lang.code), lang) for _, lang, *_ in plan}
     for code, memory in memories.items():
@@ -156,9 +163,13 @@ def update(
         )
         # The memory answers before any engine: MT only sees what it cannot.
         memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
-        if po is not None and _same_entries(po, merged):
-            merged = po  # nothing to merge: keep the file byte for byte
-        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(merged, path), memory_report))
+        if po is not None and _same_entries(po.po, merged):
+            target = po  # nothing to merge: keep the file byte for byte
+        elif po is not None:
+            target = Catalogue(merged, path, po.fingerprint, po.header_text)
+        else:
+            target = Catalogue(merged, path)
+        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(target), memory_report))
     for code, memory in memories.items():
         remember(memory, _catalogues_on_disk(settings, code))
         write_catalogue(memory, memory_path(settings.locale_path, code))
@@ -188,9 +199,9 @@ def translation_jobs(
         lang = language(code)
         paths = [catalogue_path(settings.locale_path, lang.code, d) for d in domains]
         paths = [p for p in paths if p.exists()]
-        catalogues = [read_catalogue(p, language=lang) for p in paths]
-        pending = len({e.msgid for po in catalogues for e in pending_entries(po, refresh_mt=refresh_mt)})
-        jobs.append(TranslationJob(lang.code, paths, catalogues, pending, settings.source_language, refresh_mt))
+        opened = [open_catalogue(p, language=lang) for p in paths]
+        pending = len({e.msgid for c in opened for e in pending_entries(c.po, refresh_mt=refresh_mt)})
+        jobs.append(TranslationJob(lang.code, opened, pending, settings.source_language, refresh_mt))
     return jobs
 
 
@@ -357,7 +368,8 @@ def _same_entries(old: polib.POFile, new: polib.POFile) -> bool:
     """True when a merge changed nothing but header dates."""
     def key(po):
         return [
-            (e.msgctxt, e.msgid, e.msgstr, e.obsolete, tuple(e.flags), e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgid)
+            (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), e.obsolete, tuple(e.flags),
+             e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural)
             for e in po
         ]
     return key(old) == key(new) and {
