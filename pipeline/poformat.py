@@ -169,7 +169,7 @@ def _flags(entry: polib.POEntry) -> tuple[list[str], str | None, bool]:
             language = language or name
         elif state == "no":
             flags.append(f"no-{name}-format")
-    if value_range:
+    if value_range and not entry.obsolete:  # gettext forgets the range of an obsolete entry
         flags.append(value_range)
     if wrap is False:
         flags.append("no-wrap")

@@ -7,7 +7,8 @@ VT inside a string become syntax errors. This reader is one linear pass over
 the lines that builds the same `polib.POFile`/`polib.POEntry` objects and
 refuses exactly what `msgfmt` refuses, naming file and line:
 
-* lines end only at `\\n` (a `\\r` before it is ignored, as gettext does);
+* lines end only at `\\n` (a `\\r` before it is ignored and a backslash
+  before it joins the next line, as gettext does);
 * a string keeps every character but `"` and `\\`, which must be escaped with
   gettext's escapes (`\\n \\t \\r \\a \\b \\f \\v \\\\ \\"`, octal, `\\x` hex);
 * every entry has `msgid` and `msgstr` (or `msgid_plural` and `msgstr[0..]`
@@ -135,6 +136,9 @@ class _Parser:
     def run(self, text: str) -> None:
         number = 0
         simple = _SIMPLE.fullmatch
+        if "\\\n" in text:
+            # gettext's lexer drops every backslash-newline pair, in strings and comments alike.
+            text = text.replace("\\\n", "")
         for number, line in enumerate(text.split("\n"), start=1):
             if line.endswith("\r"):
                 line = line[:-1]
