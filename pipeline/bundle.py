@@ -105,8 +105,13 @@ def write_manifest(
     source_language: str,
     threshold: float,
     use_fuzzy: bool,
+    skipped: dict[str, str] | None = None,
 ) -> Path:
-    """Write `<out>/<domain>/manifest.json`, keeping entries of languages not in this run."""
+    """Write `<out>/<domain>/manifest.json`, keeping entries of languages not in this run.
+
+    *skipped* maps each language this run could not bundle to why (its
+    catalogue is missing or unreadable); the manifest lists them.
+    """
     path = out_dir / article.domain / "manifest.json"
     languages: dict[str, dict] = {}
     if path.is_file():
@@ -118,6 +123,9 @@ def write_manifest(
             languages = {}
     for result in results:
         languages[result.language] = result.manifest_entry
+    skipped = skipped or {}
+    for code in skipped:
+        languages.pop(code, None)
     manifest = {
         "domain": article.domain,
         "source": article.path,
@@ -126,6 +134,7 @@ def write_manifest(
         "threshold": threshold,
         "use_fuzzy": use_fuzzy,
         "languages": [languages[code] for code in sorted(languages)],
+        "skipped": [{"code": code, "reason": reason} for code, reason in sorted(skipped.items())],
     }
     write_text(path, _dump(manifest))
     return path

@@ -286,9 +286,11 @@ def merge(
         for key in ("POT-Creation-Date", "Project-Id-Version"):
             if key in pot.metadata:
                 result.metadata[key] = pot.metadata[key]
-        result.metadata["Language"] = language.code
-        # The file's own plural rule numbers its translations' forms: keep it.
-        result.metadata.setdefault("Plural-Forms", language.plural_forms)
+        # The header is the translator's: msgmerge never rewrites Plural-Forms
+        # (the file's rule numbers its translations' forms).
+        for key, value in (("Language", language.code), ("Plural-Forms", language.plural_forms)):
+            if not result.metadata.get(key, "").strip():
+                result.metadata[key] = value
     nplurals = _nplurals(result.metadata.get("Plural-Forms", ""), default=_nplurals(language.plural_forms, default=2))
     old = {(e.msgctxt, e.msgid): e for e in (po or [])}
     wanted = {(e.msgctxt, e.msgid) for e in pot if not e.obsolete}
@@ -429,20 +431,36 @@ class SimilarEntries:
 
 
 def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
-    declared = po.metadata.get("Language", "").replace("-", "_")
-    if declared and declared != language.code:
+    """Refuse a catalogue whose header cannot be used: another language, or an unusable plural rule.
+
+    A valid Plural-Forms that disagrees with Babel is the translator's choice
+    (gettext's fr rule has two forms, Babel 2.19's three): the `header` check
+    warns about it; only an invalid rule, or plural entries with another
+    number of forms than it declares, is refused here.
+    """
+    from .languages import same_language
+    from .plurals import PluralFormsError, parse
+
+    declared = po.metadata.get("Language", "").strip()
+    if declared and not same_language(declared, language.code):
         raise CatalogueError(
             f"{path}: header says Language: {declared} but the file is under {language.code}/; fix the header or move the file."
         )
-    plural = po.metadata.get("Plural-Forms")
-    if plural and _normalise_plural(plural) != _normalise_plural(language.plural_forms):
-        raise CatalogueError(
-            f"{path}: Plural-Forms {plural!r} disagrees with Babel's {language.plural_forms!r} for {language.code}; fix the header."
-        )
-
-
-def _normalise_plural(value: str) -> str:
-    return "".join(value.split()).rstrip(";")
+    value = po.metadata.get("Plural-Forms")
+    plurals = [e for e in po if e.msgid_plural]
+    if not value:
+        if plurals:
+            raise CatalogueError(f"{path}: the catalogue has plural entries but no Plural-Forms header; add 'Plural-Forms: {language.plural_forms}'.")
+        return
+    try:
+        nplurals = parse(value).nplurals
+    except PluralFormsError as exc:
+        raise CatalogueError(f"{path}: {exc}; fix the header (gettext's rule for {language.code} is {language.plural_forms!r}).") from None
+    for entry in plurals:
+        if entry.msgstr_plural and len(entry.msgstr_plural) != nplurals:
+            raise CatalogueError(
+                f"{path}:{entry.linenum}: plural entry {entry.msgid[:40]!r} has {len(entry.msgstr_plural)} msgstr[n] forms but Plural-Forms says nplurals={nplurals}; give it {nplurals} forms."
+            )
 
 
 def _now() -> str:

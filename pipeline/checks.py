@@ -540,25 +540,40 @@ def length_ratio(source: str, target: str, *, language: str, glossary: Sequence[
 # --------------------------------------------------------------------------- header
 
 
-def _normalise_plural(value: str) -> str:
-    return "".join(value.split()).rstrip(";")
-
-
 @check("header", "error", scope="catalogue")
-def header(po: polib.POFile, *, language: str) -> list[str]:
-    """The header's Language and Plural-Forms agree with the catalogue's language."""
+def header(po: polib.POFile, *, language: str) -> list:
+    """The header's Language and Plural-Forms agree with the catalogue's language.
+
+    Plural rules are compared by meaning (pipeline.plurals): a valid rule
+    that picks other forms than Babel's is a warning naming both rules (the
+    gettext convention and CLDR differ, e.g. fr); an invalid one is an error.
+    """
+    from .languages import same_language
+    from .plurals import PluralFormsError, agree, parse
+
     facts = language_facts(language)
-    problems = []
+    problems: list = []
     declared = po.metadata.get("Language", "").strip()
     if not declared:
         problems.append(f"the header has no Language; add 'Language: {facts.code}'")
-    elif declared.replace("-", "_") != facts.code:
+    elif not same_language(declared, facts.code):
         problems.append(f"the header says Language: {declared} but the catalogue is for {facts.code}")
     plural = po.metadata.get("Plural-Forms", "").strip()
     if not plural:
         problems.append(f"the header has no Plural-Forms; add 'Plural-Forms: {facts.plural_forms}'")
-    elif _normalise_plural(plural) != _normalise_plural(facts.plural_forms):
-        problems.append(f"Plural-Forms {plural!r} disagrees with Babel's {facts.plural_forms!r} for {facts.code}")
+        return problems
+    try:
+        rule = parse(plural)
+    except PluralFormsError as exc:
+        return problems + [str(exc)]
+    if not agree(rule, parse(facts.babel_plural_forms)):
+        problems.append(
+            (
+                "warning",
+                f"Plural-Forms {plural!r} picks other forms than Babel's {facts.babel_plural_forms!r} for {facts.code}"
+                " (a valid rule: keep it if it is your team's convention)",
+            )
+        )
     return problems
 
 
@@ -649,20 +664,14 @@ def check_catalogue(
 ) -> list[Finding]:
     """Run the catalogue checks on *po*'s header and the entry checks on each translated entry."""
     path = path or ""
-    findings = [
-        Finding(
-            check=chosen.id,
-            severity=chosen.severity,
-            message=message,
-            msgid="",
-            line=None,
-            path=path,
-            language=language,
-            fuzzy=po.metadata_is_fuzzy,
-        )
-        for chosen in _select(checks, "catalogue")
-        for message in chosen.function(po, language=language)
-    ]
+    findings = []
+    for chosen in _select(checks, "catalogue"):
+        for problem in chosen.function(po, language=language):
+            # A catalogue check may give (severity, message) where one problem is milder than its default.
+            severity, message = problem if isinstance(problem, tuple) else (chosen.severity, problem)
+            findings.append(
+                Finding(check=chosen.id, severity=severity, message=message, msgid="", line=None, path=path, language=language, fuzzy=po.metadata_is_fuzzy)
+            )
     for entry in po:
         findings += check_entry(entry, language=language, glossary=glossary, checks=checks, path=path, source_language=source_language)
     return findings

@@ -6,6 +6,7 @@ Only this module prints or exits. Exit codes: 0 ok, 1 a check failed,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
@@ -101,7 +102,9 @@ def update(
 ) -> None:
     """Create or merge locale/<lang>/LC_MESSAGES/<domain>.po from the templates, keeping every translation."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    _print_updates(workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete))
+    report = workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete)
+    _print_updates(report.results)
+    _finish(report)
 
 
 EngineOption = Annotated[Optional[str], typer.Option(help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
@@ -134,9 +137,8 @@ def translate(
     """Fill untranslated entries with machine suggestions, marked fuzzy with their origin."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
-    failed = _translate(settings, refresh_mt=refresh_mt)
-    if failed:
-        raise typer.Exit(2)
+    report = _translate(settings, refresh_mt=refresh_mt)
+    _finish(report)
 
 
 @app.command("compile")
@@ -144,8 +146,10 @@ def translate(
 def compile_(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
     """Compile each catalogue into a .mo beside it (fuzzy entries left out, as msgfmt does)."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    for path, changed in workflow.compile_all(settings, languages=settings.languages):
+    report = workflow.compile_all(settings, languages=settings.languages)
+    for path, changed in report.results:
         out.print(f"{_show(path)}: {'written' if changed else 'unchanged'}")
+    _finish(report)
 
 
 @app.command()
@@ -159,7 +163,9 @@ def bundle(
 ) -> None:
     """Rebuild each article in each language under dist/<domain>/<lang>/, plus manifest.json."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    _print_bundles(workflow.bundle(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None))
+    report = workflow.bundle(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None)
+    _print_bundles(report.results)
+    _finish(report)
 
 
 @app.command()
@@ -180,15 +186,14 @@ def run(
     """Extract, update, translate what is missing, compile and bundle: the whole job."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
-    sources = _sources(settings, sources)
-    extracted = workflow.extract(settings, sources)
-    domains = [result.domain for result in extracted]
-    _print_updates(workflow.update(settings, languages=settings.languages, domains=domains))
-    failed = _translate(settings, domains=domains)
-    workflow.compile_all(settings, languages=settings.languages, domains=domains)
-    _print_bundles(workflow.bundle(settings, sources, languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None))
-    if failed:
-        raise typer.Exit(2)
+    with _progress_bars(settings) as progress:
+        report = _interruptible(
+            workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None, progress=progress
+        )
+    _print_updates(report.updated.results)
+    _print_translations(report.translated.results, settings)
+    _print_bundles(report.bundled.results)
+    _finish(report)
 
 
 @app.command()
@@ -196,9 +201,11 @@ def run(
 def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: FormatOption = "table") -> None:
     """Per language and domain: entries and words translated, fuzzy (machine/human), untranslated, obsolete; failed checks."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    rows = workflow.status(settings, languages=settings.languages)
+    report = workflow.status(settings, languages=settings.languages)
+    rows = report.results
     if format == "json":
         out.print_json(json.dumps([{**stats.as_dict(), "failed_checks": failed} for stats, failed in rows], ensure_ascii=False))
+        _finish(report)
         return
     from rich import box
 
@@ -210,6 +217,7 @@ def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: For
         cells = [f"{c.entries}/{c.words}" for c in (row.translated, row.fuzzy_machine, row.fuzzy_human, row.untranslated, row.obsolete)]
         table.add_row(row.language, row.domain, *cells, f"{row.completeness:.1f}%", str(failed))
     out.print(table)
+    _finish(report)
 
 
 @app.command()
@@ -226,7 +234,8 @@ def check(
     Silence one check on one entry with the flag `#, no-check-<id>`.
     """
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    findings = workflow.check(settings, languages=settings.languages, use_msgfmt=not no_msgfmt)
+    report = workflow.check(settings, languages=settings.languages, use_msgfmt=not no_msgfmt)
+    findings = report.results
     failing = [f for f in findings if f.severity == "error" and not f.fuzzy]
     if format == "json":
         out.print_json(json.dumps([vars(f) for f in findings], ensure_ascii=False))
@@ -238,10 +247,9 @@ def check(
             where = f"{f.path}:{f.line}" if f.line else f.path
             table.add_row(where, f.check, f.severity + (" (fuzzy)" if f.fuzzy else ""), f.message, f.msgid[:60])
         out.print(table)
-    else:
+    elif not report.skipped:
         out.print("All checks passed.")
-    if failing:
-        raise typer.Exit(1)
+    _finish(report)
 
 
 @app.command()
@@ -363,49 +371,70 @@ def models_remove(
     out.print(f"removed {removed.name}: {removed.from_code}→{removed.to_code} v{removed.version}")
 
 
-def _translate(settings: Settings, *, domains: list[str] | None = None, refresh_mt: bool = False) -> list[str]:
-    """Run every pending translation job; return the languages that failed."""
-    from .engines import get_engine
-
-    jobs = workflow.translation_jobs(settings, languages=settings.languages, domains=domains, refresh_mt=refresh_mt)
-    engine = None
-    failed = []
-    for job in jobs:
-        if not job.pending:
-            continue
-        try:
-            engine = engine or get_engine(settings.engine, **settings.engine_options())
-            result = _run_job(job, engine, settings)
-        except TranslationInterrupted as stop:
-            saved = job.save()
-            err.print(f"error: {stop}; {len(saved)} catalogue(s) saved with what was finished. Run the command again to continue.")
-            raise typer.Exit(stop.exit_code) from None
-        except PipelineError as exc:
-            err.print(f"error: {exc}")
-            failed.append(job.language)
-            continue
-        flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
-        out.print(f"{job.language}: {result.entries} entries filled by {settings.engine} (fuzzy){flagged}")
-    return failed
+def _translate(settings: Settings, *, refresh_mt: bool = False) -> "workflow.Report":
+    """`workflow.translate` with a progress bar per language; prints what each language got."""
+    with _progress_bars(settings) as progress:
+        report = _interruptible(workflow.translate, settings, languages=settings.languages, refresh_mt=refresh_mt, progress=progress)
+    _print_translations(report.results, settings)
+    return report
 
 
-def _run_job(job, engine, settings: Settings):
-    """Translate one language's pending entries with a progress bar, then save its catalogues."""
+def _interruptible(function, *args, **kwargs):
+    """Run a library function; an interrupted translation says what was saved, then exits 130."""
+    try:
+        return function(*args, **kwargs)
+    except TranslationInterrupted as stop:
+        err.print(f"error: {stop}; {len(stop.saved)} catalogue(s) saved with what was finished. Run the command again to continue.")
+        raise typer.Exit(stop.exit_code) from None
+
+
+@contextlib.contextmanager
+def _progress_bars(settings: Settings):
+    """A progress factory for the library: one rich bar per language being translated.
+
+    The bars appear only once a language has something to translate.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    engine.provenance(settings.source_language, job.language)  # a missing model fails before the bar
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
-    with Progress(*columns, console=err) as progress:
-        task = progress.add_task(f"{settings.engine} {settings.source_language}→{job.language}", total=job.pending, rate="")
+    bars: list[Progress] = []
+
+    def start(language: str, total: int):
+        if not bars:
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+            bars.append(Progress(*columns, console=err))
+            bars[0].start()
+        progress = bars[0]
+        task = progress.add_task(f"{settings.engine} {settings.source_language}→{language}", total=total, rate="")
 
         def advance(count: float) -> None:
             progress.advance(task, count)
             speed = progress.tasks[task].speed
             progress.update(task, rate=f"{speed:.1f} sentences/s" if speed else "")
 
-        result = job.run(engine, advance)
-    job.save()
-    return result
+        return advance
+
+    try:
+        yield start
+    finally:
+        if bars:
+            bars[0].stop()
+
+
+def _print_translations(results, settings: Settings) -> None:
+    for result in results:
+        flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
+        out.print(f"{result.language}: {result.entries} entries filled by {settings.engine} (fuzzy){flagged}")
+
+
+def _finish(report: "workflow.Report") -> None:
+    """Print what the verb skipped (one line each) and exit with the report's status."""
+    for skipped in report.skipped:
+        err.print(f"error: {skipped.reason}")
+    if report.skipped:
+        languages = ", ".join(dict.fromkeys(s.language for s in report.skipped))
+        err.print(f"skipped: {languages}; every other language completed.")
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
 
 
 def _show(path: Path) -> str:

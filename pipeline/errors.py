@@ -59,3 +59,4 @@ class TranslationInterrupted(EngineError):
     def __init__(self, message: str, partial: list):
         super().__init__(message)
         self.partial = partial
+        self.saved: list = []  # the catalogues saved with what was finished

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import plurals
 from .errors import LanguageError
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
@@ -18,8 +19,9 @@ class Language:
     code: str  # as configured, e.g. "uk" or "pt_BR"
     english_name: str
     native_name: str
-    plural_forms: str  # the Plural-Forms header value
+    plural_forms: str  # the Plural-Forms a new catalogue gets: GNU msginit's, else Babel's
     nplurals: int
+    babel_plural_forms: str  # what the installed Babel says (its text changes between releases)
 
 
 @lru_cache(maxsize=None)
@@ -34,14 +36,51 @@ def language(code: str) -> Language:
         locale = Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         raise LanguageError(f"{code!r} is not a language Babel knows; use a code such as uk, pl, de, fr, es or pt_BR.") from None
-    plural = get_plural(locale)
+    code = code.replace("-", "_")
+    babel_rule = get_plural(locale).plural_forms
+    conventional = plurals.gettext_rule(code) or babel_rule
     return Language(
-        code=code.replace("-", "_"),
+        code=code,
         english_name=locale.english_name or code,
         native_name=locale.get_display_name(locale) or code,
-        plural_forms=plural.plural_forms,
-        nplurals=plural.num_plurals,
+        plural_forms=conventional,
+        nplurals=plurals.parse(conventional).nplurals,
+        babel_plural_forms=babel_rule,
     )
+
+
+def same_language(declared: str, code: str) -> bool:
+    """True when a header's `Language` names the language of *code* (zh_CN is zh_Hans; zh_TW is not).
+
+    Both are expanded with CLDR's likely subtags (Babel), so a header may
+    name the script, the territory or neither.
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    def expand(value: str) -> tuple[str, str | None, str | None]:
+        locale = Locale.parse(value.replace("-", "_"))
+        parts = [locale.language, locale.script, locale.territory]
+        likely = get_global("likely_subtags")
+        for key in ("_".join(p for p in parts if p), f"{locale.language}_{locale.territory}" if locale.territory else "", locale.language):
+            if key in likely:
+                full = Locale.parse(likely[key])
+                return (locale.language, locale.script or full.script, locale.territory or full.territory)
+        return (locale.language, locale.script, locale.territory)
+
+    if declared.replace("-", "_") == code:
+        return True
+    try:
+        a, b = expand(declared), expand(code)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    if a[0] != b[0]:
+        return False
+    if a[1] and b[1] and a[1] != b[1]:
+        return False
+    # A territory matters only when the folder names one (uk vs uk_UA agree).
+    code_has_territory = "_" in code and Locale.parse(code).territory is not None
+    return not (code_has_territory and a[2] and b[2] and a[2] != b[2])
 
 
 def parse_languages(values: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:

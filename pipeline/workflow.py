@@ -19,12 +19,54 @@ from .bundle import BundleResult, bundle_language, write_manifest
 from .catalog import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, read_catalogue, write_catalogue
 from .compile import compile_catalogue, mo_path
 from .engines import Engine
-from .errors import CatalogueError, SourceError
+from .errors import CatalogueError, EngineError, SourceError, TranslationInterrupted
 from .extract import build_template, write_template
 from .languages import Language, language
 from .memory import MemoryReport, apply_memory, load_memory, memory_path, remember
 from .settings import Settings
 from .translate import TranslateResult, fill_catalogues, pending_entries
+
+
+@dataclass
+class Skipped:
+    """A catalogue (or a language) a verb could not use, and why, in one line naming the file."""
+
+    language: str
+    domain: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class Report:
+    """What one verb did: its results, what it skipped and why, and its exit status.
+
+    One catalogue's failure never stops another language: the verb skips it,
+    records why here, and finishes the rest; the exit status is then 2.
+    """
+
+    results: list = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed_checks: int = 0  # error-severity findings on reviewed entries (exit 1)
+
+    @property
+    def exit_code(self) -> int:
+        if self.skipped:
+            return 2
+        return 1 if self.failed_checks else 0
+
+    def skip(self, language: str, domain: str | None, error: Exception) -> None:
+        if not any(s.language == language and s.domain == domain and s.reason == str(error) for s in self.skipped):
+            self.skipped.append(Skipped(language, domain, str(error)))
+
+    def absorb(self, other: "Report") -> None:
+        """Take over what *other* skipped (a stage of `run`)."""
+        for item in other.skipped:
+            if not any(s.language == item.language and s.domain == item.domain and s.reason == item.reason for s in self.skipped):
+                self.skipped.append(item)
+        self.failed_checks += other.failed_checks
 
 
 @dataclass
@@ -139,26 +181,33 @@ def update(
     languages: tuple[str, ...],
     domains: list[str] | None = None,
     purge_obsolete: bool = False,
-) -> list[UpdateResult]:
-    """Create or merge every catalogue of *languages* for *domains* from its template."""
+) -> Report:
+    """Create or merge every catalogue of *languages* for *domains* from its template.
+
+    A catalogue that cannot be read is skipped (and reported); the others are merged.
+    """
     domains = domains or known_domains(settings)
     if not domains:
         raise CatalogueError(f"{settings.locale_path}: no template (.pot) found; run `pipeline extract SOURCE` first.")
-    # Read everything first: a malformed file stops the run before anything is written.
+    report = Report()
+    # Read everything first: a malformed catalogue is skipped before anything is written.
     plan = []
     for domain in domains:
         pot = read_catalogue(template_path(settings, domain))
         for code in languages:
             lang = language(code)
             path = catalogue_path(settings.locale_path, lang.code, domain)
-            po = open_catalogue(path, language=lang) if path.exists() else None
+            try:
+                po = open_catalogue(path, language=lang) if path.exists() else None
+            except CatalogueError as exc:
+                report.skip(lang.code, domain, exc)
+                continue
             plan.append((domain, lang, path, pot, po))
     memories = {lang.code: load_memory(memory_path(settings.locale_path, lang.code), lang) for _, lang, *_ in plan}
     for code, memory in memories.items():
         remember(memory, _catalogues_on_disk(settings, code))
-    results = []
     for domain, lang, path, pot, po in plan:
-        merged, report = merge(
+        merged, merge_report = merge(
             pot, po, lang, fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete
         )
         # The memory answers before any engine: MT only sees what it cannot.
@@ -169,20 +218,28 @@ def update(
             target = Catalogue(merged, path, po.fingerprint, po.header_text)
         else:
             target = Catalogue(merged, path)
-        results.append(UpdateResult(lang.code, domain, path, report, write_catalogue(target), memory_report))
+        try:
+            changed = write_catalogue(target)
+        except CatalogueError as exc:  # a translator saved it meanwhile: their edit wins
+            report.skip(lang.code, domain, exc)
+            continue
+        report.results.append(UpdateResult(lang.code, domain, path, merge_report, changed, memory_report))
     for code, memory in memories.items():
         remember(memory, _catalogues_on_disk(settings, code))
         write_catalogue(memory, memory_path(settings.locale_path, code))
-    return results
+    return report
 
 
 def _catalogues_on_disk(settings: Settings, code: str) -> list[tuple[str, polib.POFile]]:
-    """(domain, catalogue) for every catalogue of one language."""
+    """(domain, catalogue) for every readable catalogue of one language (the unreadable are reported by the verb)."""
     lang = language(code)
-    return [
-        (path.stem, read_catalogue(path, language=lang))
-        for path in sorted((settings.locale_path / code / "LC_MESSAGES").glob("*.po"))
-    ]
+    found = []
+    for path in sorted((settings.locale_path / code / "LC_MESSAGES").glob("*.po")):
+        try:
+            found.append((path.stem, read_catalogue(path, language=lang)))
+        except CatalogueError:
+            continue
+    return found
 
 
 def translation_jobs(
@@ -191,18 +248,72 @@ def translation_jobs(
     languages: tuple[str, ...],
     domains: list[str] | None = None,
     refresh_mt: bool = False,
+    report: Report | None = None,
 ) -> list[TranslationJob]:
-    """One job per language, holding its catalogues and how many entries are pending."""
+    """One job per language, holding its readable catalogues and how many entries are pending.
+
+    Unreadable catalogues are left out and recorded in *report* (when given).
+    """
     domains = domains or known_domains(settings)
     jobs = []
     for code in languages:
         lang = language(code)
-        paths = [catalogue_path(settings.locale_path, lang.code, d) for d in domains]
-        paths = [p for p in paths if p.exists()]
-        opened = [open_catalogue(p, language=lang) for p in paths]
+        opened = []
+        for domain in domains:
+            path = catalogue_path(settings.locale_path, lang.code, domain)
+            if not path.exists():
+                continue
+            try:
+                opened.append(open_catalogue(path, language=lang))
+            except CatalogueError as exc:
+                if report is None:
+                    raise
+                report.skip(lang.code, domain, exc)
+                continue
         pending = len({e.msgid for c in opened for e in pending_entries(c.po, refresh_mt=refresh_mt)})
         jobs.append(TranslationJob(lang.code, opened, pending, settings.source_language, refresh_mt))
     return jobs
+
+
+ProgressFactory = Callable[[str, int], Callable[[int], None] | None]
+
+
+def translate(
+    settings: Settings,
+    *,
+    languages: tuple[str, ...],
+    domains: list[str] | None = None,
+    refresh_mt: bool = False,
+    progress: ProgressFactory | None = None,
+) -> Report:
+    """Fill every language's pending entries with the configured engine; results are TranslateResults.
+
+    The engine is created only when something is pending. A language whose
+    catalogue cannot be read, or whose model is missing or fails, is skipped
+    and reported; the others are translated. An interruption (Ctrl-C,
+    SIGTERM) saves what was finished and is raised again for the caller.
+    """
+    from .engines import get_engine
+
+    report = Report()
+    engine = None
+    for job in translation_jobs(settings, languages=languages, domains=domains, refresh_mt=refresh_mt, report=report):
+        if not job.pending:
+            continue
+        try:
+            engine = engine or get_engine(settings.engine, **settings.engine_options())
+            engine.provenance(settings.source_language, job.language)  # a missing model fails before any progress
+            callback = progress(job.language, job.pending) if progress else None
+            result = job.run(engine, callback)
+            job.save()
+        except TranslationInterrupted as stop:
+            stop.saved = job.save()
+            raise
+        except (EngineError, CatalogueError) as exc:
+            report.skip(job.language, None, exc)
+            continue
+        report.results.append(result)
+    return report
 
 
 def existing_catalogues(
@@ -218,13 +329,26 @@ def existing_catalogues(
                 yield lang, domain, path
 
 
-def compile_all(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> list[tuple[Path, bool]]:
-    """Compile every catalogue of *languages* into a `.mo` beside it."""
-    results = []
-    for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
+def readable_catalogues(
+    settings: Settings, report: Report, *, languages: tuple[str, ...], domains: list[str] | None = None
+) -> Iterator[tuple[Language, str, Path, polib.POFile]]:
+    """Like existing_catalogues, with each catalogue read; the unreadable are skipped into *report*."""
+    for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
+        try:
+            po = read_catalogue(path, language=lang)
+        except CatalogueError as exc:
+            report.skip(lang.code, domain, exc)
+            continue
+        yield lang, domain, path, po
+
+
+def compile_all(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> Report:
+    """Compile every catalogue of *languages* into a `.mo` beside it; results are (path, changed)."""
+    report = Report()
+    for _, _, path, po in readable_catalogues(settings, report, languages=languages, domains=domains):
         target = mo_path(path)
-        results.append((target, compile_catalogue(read_catalogue(path, language=lang), target)))
-    return results
+        report.results.append((target, compile_catalogue(po, target)))
+    return report
 
 
 def bundle(
@@ -234,19 +358,29 @@ def bundle(
     languages: tuple[str, ...],
     out_dir: Path | None = None,
     use_fuzzy: bool | None = None,
-) -> list[BundleResult]:
-    """Write the localised bundle of each source in each language, and its manifest."""
+) -> Report:
+    """Write the localised bundle of each source in each language, and its manifest; results are BundleResults.
+
+    A language whose catalogue is missing or unreadable is skipped, and the
+    manifest says why.
+    """
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
     use_fuzzy = settings.use_fuzzy if use_fuzzy is None else use_fuzzy
-    results = []
+    report = Report()
     for item in load_articles(settings, sources):
         per_article = []
+        skipped = []
         for code in languages:
             lang = language(code)
             path = catalogue_path(settings.locale_path, lang.code, item.domain)
-            if not path.exists():
-                raise CatalogueError(f"{path}: no catalogue for {item.path}; run `pipeline update` first.")
-            po = read_catalogue(path, language=lang)
+            try:
+                if not path.exists():
+                    raise CatalogueError(f"{path}: no catalogue for {item.path}; run `pipeline update` first.")
+                po = read_catalogue(path, language=lang)
+            except CatalogueError as exc:
+                report.skip(lang.code, item.domain, exc)
+                skipped.append(Skipped(lang.code, item.domain, str(exc)))
+                continue
             per_article.append(
                 bundle_language(
                     item, po, lang, out_dir=out_dir, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy
@@ -259,43 +393,87 @@ def bundle(
             source_language=settings.source_language,
             threshold=settings.bundle_threshold,
             use_fuzzy=use_fuzzy,
+            skipped={s.language: s.reason for s in skipped},
         )
-        results.extend(per_article)
-    return results
+        report.results.extend(per_article)
+    return report
 
 
-def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None):
-    """(CatalogueStats, number of failing error checks) for every catalogue of *languages*."""
+@dataclass
+class RunReport(Report):
+    """The whole job: each stage's report, in order; skipped catalogues gathered from all stages."""
+
+    extracted: list[ExtractResult] = field(default_factory=list)
+    updated: Report = field(default_factory=Report)
+    translated: Report = field(default_factory=Report)
+    compiled: Report = field(default_factory=Report)
+    bundled: Report = field(default_factory=Report)
+
+
+def run(
+    settings: Settings,
+    sources,
+    *,
+    languages: tuple[str, ...],
+    out_dir: Path | None = None,
+    use_fuzzy: bool | None = None,
+    progress: ProgressFactory | None = None,
+) -> RunReport:
+    """Extract, update, translate what is missing, compile and bundle: the whole job.
+
+    Every language goes as far as it can: one that fails at a stage is
+    reported and the others are bundled.
+    """
+    report = RunReport()
+    report.extracted = extract(settings, sources)
+    domains = [result.domain for result in report.extracted]
+    report.updated = update(settings, languages=languages, domains=domains)
+    report.absorb(report.updated)
+    report.translated = translate(settings, languages=languages, domains=domains, progress=progress)
+    report.absorb(report.translated)
+    report.compiled = compile_all(settings, languages=languages, domains=domains)
+    report.absorb(report.compiled)
+    report.bundled = bundle(settings, sources, languages=languages, out_dir=out_dir, use_fuzzy=use_fuzzy)
+    report.absorb(report.bundled)
+    return report
+
+
+def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> Report:
+    """Results are (CatalogueStats, number of failing error checks) for every readable catalogue of *languages*."""
     from . import checks
     from .status import catalogue_stats
 
     glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
-    rows = []
-    for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
-        po = read_catalogue(path, language=lang)
+    report = Report()
+    for lang, domain, path, po in readable_catalogues(settings, report, languages=languages, domains=domains):
         findings = checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
         failed = sum(1 for f in findings if f.severity == "error" and not f.fuzzy)
-        rows.append((catalogue_stats(po, language=lang.code, domain=domain), failed))
-    return rows
+        report.results.append((catalogue_stats(po, language=lang.code, domain=domain), failed))
+    return report
 
 
 def check(
     settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None, use_msgfmt: bool = True
-):
-    """Run the QA checks (and GNU `msgfmt -c`, when installed) over every catalogue."""
+) -> Report:
+    """Run the QA checks (and GNU `msgfmt -c`, when installed) over every catalogue; results are Findings.
+
+    A catalogue that cannot be used (another language's, an invalid plural
+    rule) is skipped and reported like in every verb; milder header problems
+    are findings of the `header` check.
+    """
     from . import checks
 
     glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
-    findings = []
-    for lang, _, path in existing_catalogues(settings, languages=languages, domains=domains):
-        po = read_catalogue(path)  # header problems become findings, not errors
+    report = Report()
+    for lang, domain, path, po in readable_catalogues(settings, report, languages=languages, domains=domains):
         shown = reference(settings, path)
-        findings += checks.check_catalogue(
+        report.results += checks.check_catalogue(
             po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
         )
         if use_msgfmt:
-            findings += checks.msgfmt_findings(path, language=lang.code, shown=shown)
-    return findings
+            report.results += checks.msgfmt_findings(path, language=lang.code, shown=shown)
+    report.failed_checks = sum(1 for f in report.results if f.severity == "error" and not f.fuzzy)
+    return report
 
 
 @dataclass

@@ -14,7 +14,7 @@ from conftest import SEED
 
 def test_ukrainian_bundle_is_the_catalogue_in_the_article_layout(project):
     settings = load_settings()
-    results = workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",))
+    results = workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",)).results
     assert results[0].bundled and results[0].completeness == 100.0
     text = (project / "dist/article/uk/article.txt").read_text(encoding="utf-8")
     po = polib.pofile(str(project / "locale/uk/LC_MESSAGES/article.po"))
@@ -49,10 +49,10 @@ def test_incomplete_language_is_not_bundled_and_fuzzy_is_ignored(project):
         entry.flags.append("fuzzy")
     po.save()
     settings = load_settings()
-    result = workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",))[0]
+    result = workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",)).results[0]
     assert not result.bundled and result.completeness < 80
     assert not (project / "dist/article/uk").exists()
-    result = workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), use_fuzzy=True)[0]
+    result = workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), use_fuzzy=True).results[0]
     assert result.bundled and result.completeness == 100.0
 
 
@@ -62,7 +62,7 @@ def test_missing_sentences_fall_back_to_source_and_are_listed(project):
     missing = po[5].msgid
     po[5].msgstr = ""
     po.save()
-    result = workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("de",))[0]
+    result = workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("de",)).results[0]
     assert result.bundled and result.fallback == [missing]
     assert missing in (project / "dist/article/de/article.txt").read_text(encoding="utf-8")
     manifest = json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))

@@ -103,13 +103,44 @@ def test_duplicate_entries_are_refused(tmp_path):
         read_catalogue(path)
 
 
-def test_plural_forms_must_agree_with_the_language(tmp_path):
+def test_plural_forms_is_refused_only_when_invalid(tmp_path):
     po, _ = merge(template("Head\n"), None, UK)
-    po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
     path = tmp_path / "uk.po"
+    # Valid but another meaning than Babel's: the translator's header, read and kept as written.
+    po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
     write_catalogue(po, path)
-    with pytest.raises(CatalogueError, match="Plural-Forms"):
+    assert read_catalogue(path, language=UK).metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    for invalid, message in (
+        ("nplurals=2; plural=(n > 2) ? 2 : 0;", "nplurals is 2"),
+        ("nplurals=0; plural=0;", "positive whole number"),
+        ("nplurals=2; plural=n ** 2;", "plural expression"),
+        ("nplurals=2; plural=eval(n);", "plural expression"),
+    ):
+        po.metadata["Plural-Forms"] = invalid
+        path.write_text(path.read_text(encoding="utf-8").replace("nplurals=2; plural=(n != 1);", invalid), encoding="utf-8")
+        with pytest.raises(CatalogueError, match=message):
+            read_catalogue(path, language=UK)
+        path.write_text(path.read_text(encoding="utf-8").replace(invalid, "nplurals=2; plural=(n != 1);"), encoding="utf-8")
+
+
+def test_plural_entries_must_have_nplurals_forms(tmp_path):
+    path = tmp_path / "uk.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: uk\\n"\n'
+        f'"Plural-Forms: {UK.plural_forms}\\n"\n\n'
+        'msgid "one tank"\nmsgid_plural "%d tanks"\nmsgstr[0] "танк"\nmsgstr[1] "танки"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError, match=r"uk.po:\d+: plural entry 'one tank' has 2 msgstr\[n\] forms but Plural-Forms says nplurals=3"):
         read_catalogue(path, language=UK)
+
+
+def test_merge_keeps_the_catalogues_plural_forms_text(tmp_path):
+    po, _ = merge(template("Head\n"), None, language("fr"))
+    assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"  # what msginit writes for fr
+    po.metadata["Plural-Forms"] = "nplurals=2; plural=n>1;"
+    merged, _ = merge(template("Head\n"), po, language("fr"))
+    assert merged.metadata["Plural-Forms"] == "nplurals=2; plural=n>1;"
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
@@ -252,9 +283,11 @@ def test_a_live_and_an_obsolete_duplicate_never_replaces_a_reviewed_translation(
     reviewed = next(e for e in po if e.msgstr and not e.fuzzy)
     before = path.read_bytes()
     path.write_bytes(before + f'\n#~ msgid "{reviewed.msgid}"\n#~ msgstr "obsolete text"\n'.encode())
-    with pytest.raises(CatalogueError, match="duplicate message definition"):
-        update(load_settings(project), languages=("uk",))
-    assert b"obsolete text" in path.read_bytes()  # nothing rewritten: the translator resolves it
+    report = update(load_settings(project), languages=("uk",))
+    assert report.exit_code == 2
+    (skipped,) = report.skipped
+    assert "duplicate message definition" in skipped.reason and "article.po:" in skipped.reason
+    assert path.read_bytes().startswith(before) and b"obsolete text" in path.read_bytes()  # untouched: the translator resolves it
 
 
 def test_plural_entries_keep_every_form_through_a_merge_and_count_as_msgfmt_does():

@@ -70,8 +70,8 @@ MALFORMED_PO = {
     "bad-escape": ('msgid "a"\nmsgstr "b\\q"\n', ":2: malformed catalogue (bad escape sequence"),
     "duplicate": ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', "malformed catalogue"),
     "plural-forms": (
-        'msgid ""\nmsgstr ""\n"Language: uk\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n',
-        "Plural-Forms 'nplurals=2; plural=(n != 1);' disagrees with Babel",
+        'msgid ""\nmsgstr ""\n"Language: uk\\n"\n"Plural-Forms: nplurals=2; plural=(n > 2 ? 2 : 0);\\n"\n',
+        "Plural-Forms 'nplurals=2; plural=(n > 2 ? 2 : 0);': plural gives form 2 (for n = 3) but nplurals is 2",
     ),
     "wrong-language": ('msgid ""\nmsgstr ""\n"Language: de\\n"\n', "header says Language: de"),
     "not-utf8": (b'msgid "a"\nmsgstr "\xe9"\n', "not valid UTF-8"),
@@ -82,11 +82,17 @@ MALFORMED_PO = {
 def test_malformed_catalogue_names_file_and_line_and_nothing_changes(project, name):
     content, message = MALFORMED_PO[name]
     _write(project / UK_PO, content if isinstance(content, bytes) else content.encode())
-    before = files_snapshot(project)
+    before = (project / UK_PO).read_bytes()
     result = runner.invoke(app, ["run", "--engine", "pseudo"])
     assert result.exit_code == 2, result.output
     assert f"error: {project / UK_PO}" in result.output and message in result.output
-    assert files_snapshot(project) == before
+    # The broken catalogue is left as it was and only its language is skipped.
+    assert (project / UK_PO).read_bytes() == before
+    assert not (project / "dist/article/uk").exists()
+    for other in ("pl", "de", "fr", "es"):
+        assert (project / f"dist/article/{other}/article.txt").is_file(), other
+    manifest = json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))
+    assert [s["code"] for s in manifest["skipped"]] == ["uk"] and str(project / UK_PO) in manifest["skipped"][0]["reason"]
 
 
 @pytest.mark.parametrize("code", ["xx", "u k", "en_ZZZZZZZZZ", "../uk"])
