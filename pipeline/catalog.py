@@ -58,7 +58,8 @@ class Catalogue:
     so that a write can refuse to overwrite an edit made meanwhile;
     *header_text* is the header's msgstr as read, so that a rewrite keeps the
     file's field order and repeated fields (polib's `metadata` is a dict);
-    *charset* is the encoding the file was read in (it is written in UTF-8).
+    *charset* is the encoding the file was read in (it is written in UTF-8);
+    *header_entry* keeps the header's comments polib's POFile cannot hold.
     """
 
     po: polib.POFile
@@ -66,6 +67,7 @@ class Catalogue:
     fingerprint: str = ABSENT
     header_text: str | None = None
     charset: str = "UTF-8"
+    header_entry: polib.POEntry | None = None  # the header as read: its `#.`, `#:` and flags
 
 
 def catalogue_path(locale_dir: Path, language: str, domain: str) -> Path:
@@ -89,7 +91,7 @@ def parse_catalogue(
     if parsed.charset.upper().replace("-", "") != "UTF8" and "Content-Type" in po.metadata:
         # Held in memory as text and written as UTF-8: the header must say so.
         po.metadata["Content-Type"] = re.sub(r"charset=[^\s;]+", "charset=UTF-8", po.metadata["Content-Type"])
-    catalogue = Catalogue(po, Path(path), fingerprint(raw), parsed.header_text, parsed.charset)
+    catalogue = Catalogue(po, Path(path), fingerprint(raw), parsed.header_text, parsed.charset, parsed.header_entry)
     if language is not None:
         _check_header(po, Path(path), language)
     return catalogue
@@ -117,11 +119,11 @@ def format_catalogue(catalogue: Catalogue | polib.POFile) -> str:
     from .poformat import format_po
 
     if isinstance(catalogue, Catalogue):
-        po, header_text = catalogue.po, header_text_for(catalogue)
+        po, header_text, header_entry = catalogue.po, header_text_for(catalogue), catalogue.header_entry
     else:
-        po, header_text = catalogue, None
+        po, header_text, header_entry = catalogue, None, None
     po.wrapwidth = WRAP_WIDTH
-    return format_po(po, width=WRAP_WIDTH, header_text=header_text)
+    return format_po(po, width=WRAP_WIDTH, header_text=header_text, header_entry=header_entry)
 
 
 def header_text_for(catalogue: Catalogue) -> str | None:

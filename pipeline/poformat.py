@@ -49,12 +49,16 @@ _NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
 
 
-def format_po(po: polib.POFile, *, width: int = PAGE_WIDTH, header_text: str | None = None) -> str:
+def format_po(
+    po: polib.POFile, *, width: int = PAGE_WIDTH, header_text: str | None = None, header_entry: polib.POEntry | None = None
+) -> str:
     """The catalogue as GNU msgcat would write it (default width 79).
 
     The header's fields are written in the order of `po.metadata` (the
     file's own order when the reader filled it), or, given *header_text*,
-    exactly as that text says (repeated fields included).
+    exactly as that text says (repeated fields included). *header_entry*, the
+    header as read, gives the comments polib's POFile has no place for
+    (extracted comments, references, flags other than fuzzy).
 
     The header entry comes first, then the entries in their order, then the
     obsolete ones; entries are separated by one blank line. An obsolete entry
@@ -65,6 +69,11 @@ def format_po(po: polib.POFile, *, width: int = PAGE_WIDTH, header_text: str | N
     header.tcomment = po.header
     if po.metadata_is_fuzzy:
         header.flags.append("fuzzy")
+    if header_entry is not None:
+        header.comment, header.occurrences = header_entry.comment, list(header_entry.occurrences)
+        header.flags += [flag for flag in header_entry.flags if flag != "fuzzy"]
+        header.previous_msgctxt, header.previous_msgid = header_entry.previous_msgctxt, header_entry.previous_msgid
+        header.previous_msgid_plural = header_entry.previous_msgid_plural
     obsolete = [e for e in po if e.obsolete and _first_msgstr(e)]
     entries = [header, *(e for e in po if not e.obsolete), *obsolete]
     return "\n".join("".join(line + "\n" for line in entry_lines(entry, width=width)) for entry in entries)

@@ -42,6 +42,7 @@ class ParsedPO:
     po: polib.POFile
     header_text: str | None  # the header entry's msgstr, verbatim (None: no header entry)
     charset: str
+    header_entry: polib.POEntry | None = None  # its comments, references and flags (polib keeps only some)
 
 
 _CHARSET = re.compile(rb'^[ \t]*"Content-Type:[^\n]*?charset=([^\s"\\;]+)', re.MULTILINE)
@@ -101,7 +102,7 @@ def parse_po(data: bytes | str, *, path: str = "<catalogue>", wrapwidth: int = 7
             if colon and key.strip():
                 po.metadata.setdefault(key.strip(), value.strip())  # gettext reads the first of repeated fields
     po.extend(parser.entries)
-    return ParsedPO(po, header_text, charset)
+    return ParsedPO(po, header_text, charset, parser.header)
 
 
 class _Parser:

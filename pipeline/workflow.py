@@ -215,7 +215,7 @@ def update(
         if po is not None and _same_entries(po.po, merged):
             target = po  # nothing to merge: keep the file byte for byte
         elif po is not None:
-            target = Catalogue(merged, path, po.fingerprint, po.header_text)
+            target = Catalogue(merged, path, po.fingerprint, po.header_text, header_entry=po.header_entry)
         else:
             target = Catalogue(merged, path)
         try:

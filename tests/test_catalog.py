@@ -262,7 +262,7 @@ def test_obsolete_previous_lines_and_every_flag_survive_a_rewrite(tmp_path):
 
 def test_header_order_and_repeated_fields_survive_a_merge(tmp_path):
     header = (
-        '# Translators: someone\nmsgid ""\nmsgstr ""\n"Project-Id-Version: article\\n"\n"Language: uk\\n"\n'
+        '# Translators: someone\n#. made by hand\n#: somewhere.c:3\n#, no-wrap\nmsgid ""\nmsgstr ""\n"Project-Id-Version: article\\n"\n"Language: uk\\n"\n'
         '"X-Generator: Poedit 3.4\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n"X-Generator: Weblate 5\\n"\n'
         '"MIME-Version: 1.0\\n"\n\n'
     )
@@ -270,8 +270,9 @@ def test_header_order_and_repeated_fields_survive_a_merge(tmp_path):
     path.write_bytes((header + 'msgid "Head"\nmsgstr "Заголовок"\n').encode())
     old = open_catalogue(path)
     merged, report = merge(template("Head\n\nNew one here.\n"), old, UK)
-    assert write_catalogue(Catalogue(merged, path, old.fingerprint, old.header_text)) is True
+    assert write_catalogue(Catalogue(merged, path, old.fingerprint, old.header_text, header_entry=old.header_entry)) is True
     text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Translators: someone\n#. made by hand\n#: somewhere.c:3\n#, no-wrap\nmsgid \"\"\n")
     assert text.index("Project-Id-Version") < text.index("Language: uk") < text.index("Poedit") < text.index("Weblate")
     assert text.index("Weblate") < text.index("MIME-Version") < text.index("Plural-Forms")  # a new field goes last
     assert report.kept == 1 and report.new == 1
