@@ -223,6 +223,8 @@ class _Parser:
 
     def _complex(self, line: str, number: int, *, obsolete: bool) -> None:
         """A line the fast pattern did not take: several strings, or an error to report precisely."""
+        if line.startswith("domain") and line[6:7] in (" ", "\t", '"'):
+            self.fail(number, "a `domain` directive: this catalogue holds several domains; split it, one file per domain")
         keyword = _KEYWORD.match(line)
         rest = line
         name = index = None
@@ -234,10 +236,14 @@ class _Parser:
         pieces = []
         position = 0
         rest_stripped = rest.strip(" \t\f\v")
+        trailing = None
         while position < len(rest_stripped):
             if rest_stripped[position] in " \t\f\v":
                 position += 1
                 continue
+            if rest_stripped[position] == "#" and pieces:
+                trailing = rest_stripped[position:]  # gettext: a comment may follow a string on its line
+                break
             if rest_stripped[position] != '"':
                 self.fail(number, f"syntax error: {line[:60]!r}")
             token = _STRING_TOKEN.match(rest_stripped, position)
@@ -250,6 +256,8 @@ class _Parser:
         self._string(name, index, pieces[0], number, obsolete=obsolete, column=None)
         for piece in pieces[1:]:
             self._string(None, None, piece, number, obsolete=obsolete, column=None)
+        if trailing is not None:
+            self._comment(trailing, number)
 
     def _string(self, keyword: str | None, index: str | None, raw: str, number: int, *, obsolete: bool, column: int | None) -> None:
         value = self._unescape(raw, number) if "\\" in raw else raw

@@ -322,3 +322,13 @@ def test_new_catalogues_and_the_compendium_pass_msgfmt_check_without_a_warning(e
     for path in written:
         result = msgfmt_check(path)
         assert (result.returncode, result.stderr) == (0, ""), path
+
+
+def test_a_comment_after_a_string_belongs_to_the_next_entry_as_in_gettext():
+    first, second = parse_catalogue(po_bytes('msgid "a"\nmsgstr "b" # c\n\n  msgid   "d"\n\tmsgstr\t"e"\n')).po
+    assert (first.msgstr, first.tcomment, second.tcomment, second.msgstr) == ("b", "", "c", "e")
+
+
+def test_a_domain_directive_is_refused_with_what_to_do():
+    with pytest.raises(CatalogueError, match=r":5: malformed catalogue \(a `domain` directive.*split it, one file per domain"):
+        parse_catalogue(po_bytes('domain "x"\nmsgid "a"\nmsgstr "b"\n'), path="d.po")
