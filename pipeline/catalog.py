@@ -78,7 +78,10 @@ def catalogue_path(locale_dir: Path, language: str, domain: str) -> Path:
 def parse_catalogue(
     data: bytes | str | BinaryIO, *, path: Path | str = "<catalogue>", language: Language | None = None
 ) -> Catalogue:
-    """Parse PO/POT bytes (or a binary stream) into a Catalogue, or raise CatalogueError naming file and line."""
+    """Parse PO/POT bytes (or a binary stream, or text already decoded) into a Catalogue.
+
+    Raises CatalogueError naming file and line for anything msgfmt would refuse.
+    """
     from .poparse import parse_po
 
     if not isinstance(data, (bytes, str)):
@@ -86,7 +89,7 @@ def parse_catalogue(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not raw.strip():
         raise CatalogueError(f"{path}: the catalogue is empty; delete it and run `pipeline update` to recreate it.")
-    parsed = parse_po(raw, path=str(path), wrapwidth=WRAP_WIDTH)
+    parsed = parse_po(data, path=str(path), wrapwidth=WRAP_WIDTH)  # text given is text: no charset to apply
     po = parsed.po
     if parsed.charset.upper().replace("-", "") != "UTF8" and "Content-Type" in po.metadata:
         # Held in memory as text and written as UTF-8: the header must say so.

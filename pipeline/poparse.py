@@ -46,6 +46,7 @@ class ParsedPO:
 
 
 _CHARSET = re.compile(rb'^[ \t]*"Content-Type:[^\n]*?charset=([^\s"\\;]+)', re.MULTILINE)
+_HEADER_START = re.compile(rb'^[ \t]*msgid[ \t]*""[ \t]*\r?$', re.MULTILINE)
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)")
 # The common line, at C speed: an optional keyword and one well-formed string.
 _SIMPLE = re.compile(r'[ \t]*(?:(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*)?"((?:[^"\\]|\\.)*)"[ \t\f\v]*')
@@ -60,7 +61,10 @@ def decode_po(data: bytes, *, path: str = "<catalogue>") -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         data, charset, found = data[3:], "UTF-8", None
     else:
-        found = _CHARSET.search(data)
+        # The charset of the header entry (the first `msgid ""`), not of some string that quotes one.
+        header = _HEADER_START.search(data)
+        end = data.find(b"\n\n", header.end()) if header else -1
+        found = _CHARSET.search(data, header.end(), end if end >= 0 else len(data)) if header else None
         charset = found[1].decode("ascii", "replace") if found else "UTF-8"
         if charset.upper() == "CHARSET":
             charset = "UTF-8"

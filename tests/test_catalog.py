@@ -332,3 +332,9 @@ def test_a_comment_after_a_string_belongs_to_the_next_entry_as_in_gettext():
 def test_a_domain_directive_is_refused_with_what_to_do():
     with pytest.raises(CatalogueError, match=r":5: malformed catalogue \(a `domain` directive.*split it, one file per domain"):
         parse_catalogue(po_bytes('domain "x"\nmsgid "a"\nmsgstr "b"\n'), path="d.po")
+
+
+def test_the_charset_is_the_header_s_not_a_string_s():
+    body = 'msgid "Quoted:"\nmsgstr ""\n"Content-Type: text/plain; charset=KOI8-R\\n"\n"Привет"\n'
+    assert parse_catalogue(body.encode("utf-8")).po[0].msgstr.endswith("Привет")  # no header: UTF-8
+    assert parse_catalogue(body).po[0].msgstr.endswith("Привет")  # text in, text kept
