@@ -401,12 +401,19 @@ class SimilarEntries:
     """
 
     def __init__(self, entries: list[polib.POEntry], *, threshold: float):
-        from .similar import FuzzyIndex
-
         self.entries = entries
-        self.index = FuzzyIndex([e.msgid for e in entries])
         self.threshold = threshold
+        self._index = None
         self._by_context: dict[str | None, tuple[list[polib.POEntry], object]] = {}
+
+    @property
+    def index(self):
+        """The index over every entry, built on the first question (a merge with no new sentence asks none)."""
+        if self._index is None:
+            from .similar import FuzzyIndex
+
+            self._index = FuzzyIndex([e.msgid for e in self.entries])
+        return self._index
 
     def best(self, msgid: str, *, msgctxt: str | None = None) -> polib.POEntry | None:
         if not self.entries:

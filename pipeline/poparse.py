@@ -50,6 +50,13 @@ _HEADER_START = re.compile(rb'^[ \t]*msgid[ \t]*""[ \t]*\r?$', re.MULTILINE)
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)")
 # The common line, at C speed: an optional keyword and one well-formed string.
 _SIMPLE = re.compile(r'[ \t]*(?:(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*)?"((?:[^"\\]|\\.)*)"[ \t\f\v]*')
+_S = r'((?:[^"\\\n]|\\.)*)'  # a string's inside, captured
+_C = r'((?:"(?:[^"\\\n]|\\.)*"\n)*)'  # continuation lines, captured together
+_ENTRY = re.compile(
+    r"((?:#(?!~)[^\n]*\n)*)"  # comments, previous lines included; obsolete entries take the slow path
+    rf'(?:msgctxt "{_S}"\n{_C})?msgid "{_S}"\n{_C}msgstr "{_S}"\n{_C}(?:\n+|\Z)'  # and the blank lines after it
+)
+_CONTINUATION = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _STRING_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
 _NEW_ENTRY = object.__new__
@@ -139,26 +146,68 @@ class _Parser:
         raise CatalogueError(f"{where}: malformed catalogue ({problem}); {FIX}.")
 
     def run(self, text: str) -> None:
-        number = 0
         simple = _SIMPLE.fullmatch
+        entry = _ENTRY.match
         if "\\\n" in text:
             # gettext's lexer drops every backslash-newline pair, in strings and comments alike.
             text = text.replace("\\\n", "")
-        for number, line in enumerate(text.split("\n"), start=1):
+        position, number, size = 0, 1, len(text)
+        while position < size:
+            if self.stage in ("", "msgstr"):
+                # The common entry in gettext's own layout, whole, at C speed; anything
+                # else (obsolete, plural, CRLF, odd spacing, errors) line by line below.
+                found = entry(text, position)
+                if found and self._entry(found, number):
+                    number += text.count("\n", position, found.end())
+                    position = found.end()
+                    continue
+            end = text.find("\n", position)
+            if end < 0:
+                end = size
+            line = text[position:end]
+            position = end + 1
             if line.endswith("\r"):
                 line = line[:-1]
             stripped = line.lstrip(" \t\f\v")
-            if not stripped:
-                continue
-            if stripped[0] == "#":
-                self._comment(stripped, number)
-                continue
-            match = simple(line)
-            if match:
-                self._string(match[1], match[2], match[3], number, obsolete=False, column=match.start(3))
-            else:
-                self._complex(stripped, number, obsolete=False)
-        self._finish(number + 1)
+            if stripped:
+                if stripped[0] == "#":
+                    self._comment(stripped, number)
+                else:
+                    match = simple(line)
+                    if match:
+                        self._string(match[1], match[2], match[3], number, obsolete=False, column=match.start(3))
+                    else:
+                        self._complex(stripped, number, obsolete=False)
+            number += 1
+        self._finish(number)
+
+    def _entry(self, found: re.Match, number: int) -> bool:
+        """Take one entry the fast pattern matched; False (nothing taken) when a string is malformed."""
+        strings = []
+        try:
+            for first, rest in ((found[2], found[3]), (found[4], found[5]), (found[6], found[7])):
+                if first is None:
+                    strings.append(None)
+                    continue
+                value = self._unescape(first, number) if "\\" in first else first
+                if rest:
+                    value += "".join(self._unescape(piece, number) for piece in _CONTINUATION.findall(rest))
+                strings.append(value)
+        except CatalogueError:
+            return False  # let the line-by-line reader name the exact line
+        if self.stage:
+            self._finish(number)  # the pending entry ends where this one begins
+        comments = found[1]
+        if comments:
+            for line in comments.split("\n")[:-1]:
+                self._comment(line, number)
+                number += 1
+        msgctxt, msgid, msgstr = strings
+        self.start, self.obsolete = number, False
+        self.fields = {"msgid": msgid, "msgstr": msgstr} if msgctxt is None else {"msgctxt": msgctxt, "msgid": msgid, "msgstr": msgstr}
+        self.stage = "msgstr"
+        self._finish(number)
+        return True
 
     # -- comments -------------------------------------------------------------
 

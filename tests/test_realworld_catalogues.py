@@ -286,3 +286,12 @@ def test_any_catalogue_survives_read_write_read_and_msgcat(tmp_path_factory, dra
     done = gettext("msgcat", path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode("utf-8") == text
+
+
+@pytest.mark.parametrize("path", REAL_FILES[::4], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_whole_entry_fast_path_reads_what_the_line_by_line_reader_reads(path):
+    """CRLF line ends keep every entry off the fast path: both readings must agree."""
+    data = path.read_bytes()
+    fast, slow = parse_po(data), parse_po(data.replace(b"\n", b"\r\n"))
+    assert facts(fast.po) == facts(slow.po) and fast.header_text == slow.header_text
+    assert [e.linenum for e in fast.po] == [e.linenum for e in slow.po]
