@@ -202,11 +202,20 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int | None, lang
     The string is written in pieces that each end with a `\\n` escape; every
     piece is broken where it would run past the page (*width* None: never).
     """
-    protected = _directive_interiors(value, language, translated=keyword.startswith("msgstr"))
     # Columns available for the text between the quotes on a continuation line,
     # and where the text starts on the keyword's own line.
     room = (width - 1 - (len(prefix) + 1)) if width is not None else None
     first_start = len(keyword) + 1
+    if (
+        "\n" not in value
+        and (room is None or first_start + len(value) <= room)
+        and not _NEEDS_ESCAPE.search(value)
+        and _all_narrow(value)
+    ):
+        # Most strings: one line of one-column characters that fits, so no break
+        # opportunity can matter (the general path below gives the same line).
+        return [f'{prefix}{keyword} "{value}"']
+    protected = _directive_interiors(value, language, translated=keyword.startswith("msgstr"))
     lines: list[str] = []
     first_line = True
     start = 0
