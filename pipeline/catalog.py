@@ -235,7 +235,7 @@ def new_catalogue(pot: polib.POFile, language: Language) -> polib.POFile:
 
 def is_machine(entry: polib.POEntry) -> bool:
     """True when the entry's translation is an unreviewed machine suggestion."""
-    return entry.fuzzy and any(line.startswith(MT_MARK) for line in entry.tcomment.splitlines())
+    return entry.fuzzy and any(line.startswith(MT_MARK) for line in entry.tcomment.split("\n"))
 
 
 def is_human(entry: polib.POEntry) -> bool:

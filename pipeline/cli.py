@@ -152,6 +152,16 @@ def compile_(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
     _finish(report)
 
 
+BundleFormatOption = Annotated[
+    Optional[str],
+    typer.Option("--format", help="Bundle formats, comma-separated: txt, json, md, html, mo, zip. Default: all."),
+]
+PublishFailingOption = Annotated[
+    bool,
+    typer.Option("--publish-failing", help="Publish translations that fail an error check anyway (recorded in the manifest)."),
+]
+
+
 @app.command()
 @reports_errors
 def bundle(
@@ -160,10 +170,19 @@ def bundle(
     locale_dir: LocaleOption = None,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
     use_fuzzy: Annotated[bool, typer.Option(help="Use fuzzy (unreviewed) translations too.")] = False,
+    format: BundleFormatOption = None,
+    publish_failing: PublishFailingOption = False,
 ) -> None:
-    """Rebuild each article in each language under dist/<domain>/<lang>/, plus manifest.json."""
+    """Rebuild each article in each language under dist/<domain>/<lang>/ (txt, json, md, html, mo), plus manifest.json and dist/<domain>.zip.
+
+    A translation that fails an error check is not published (its sentence
+    falls back to the source) and the exit status is 1, unless --publish-failing.
+    """
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    report = workflow.bundle(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None)
+    report = workflow.bundle(
+        settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,
+        use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing,
+    )
     _print_bundles(report.results)
     _finish(report)
 
@@ -182,18 +201,40 @@ def run(
     compute_type: ComputeOption = None,
     fast: FastOption = False,
     models_dir: ModelsDirOption = None,
+    format: BundleFormatOption = None,
+    publish_failing: PublishFailingOption = False,
 ) -> None:
-    """Extract, update, translate what is missing, compile and bundle: the whole job."""
+    """Extract, update, translate what is missing, compile, bundle and write dist/<domain>/review.html: the whole job."""
+    from .bundle import parse_formats
+
+    parse_formats(format)  # a bad --format stops the run before anything is written
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
     with _progress_bars(settings) as progress:
         report = _interruptible(
-            workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir, use_fuzzy=use_fuzzy or None, progress=progress
+            workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,
+            use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing, progress=progress,
         )
     _print_updates(report.updated.results)
     _print_translations(report.translated.results, settings)
     _print_bundles(report.bundled.results)
+    for path in report.review:
+        out.print(f"{_show(path)}: review page written")
     _finish(report)
+
+
+@app.command()
+@reports_errors
+def report(
+    sources: SourcesArgument = None,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+) -> None:
+    """Write dist/<domain>/review.html: each language's counts, and the article sentence by sentence with its state, checks and provenance."""
+    settings = _settings(lang=lang, locale_dir=locale_dir)
+    for path in workflow.report(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir):
+        out.print(f"{_show(path)}: review page written")
 
 
 @app.command()
@@ -456,13 +497,24 @@ def _print_updates(results) -> None:
         )
 
 
-def _print_bundles(results) -> None:
+def _print_bundles(results) -> bool:
+    """Print one line per bundle (and each held-back sentence); True when a failing translation was held back."""
+    held = False
     for result in results:
         if result.bundled:
             fallback = f", {len(result.fallback)} sentences fall back to the source" if result.fallback else ""
             out.print(f"{result.domain} [{result.language}]: bundled, {result.completeness:.1f}% translated{fallback}")
         else:
-            out.print(f"{result.domain} [{result.language}]: not bundled, {result.completeness:.1f}% translated is below the threshold")
+            out.print(f"{result.domain} [{result.language}]: not bundled, {result.manifest_entry.get('reason') or 'below the threshold'}")
+        for item in result.held_back:
+            held = True
+            where = f" (line {item.line})" if item.line else ""
+            err.print(f"{result.domain} [{result.language}]: not published{where}, fails [{item.check}] {item.message}: {item.msgid[:60]}")
+        for item in result.published_failing:
+            err.print(f"{result.domain} [{result.language}]: published on request although it fails [{item.check}]: {item.msgid[:60]}")
+        if result.manifest_entry.get("catalogue_errors") and not result.bundled:
+            held = True
+    return held
 
 
 def main() -> None:

@@ -91,7 +91,7 @@ def apply_memory(po: polib.POFile, memory: polib.POFile, *, threshold: float = 7
             entry.flags.append("fuzzy")
         entry.previous_msgid = match.msgid
         note = f"{TM_MARK}{score:.0f}% match"
-        entry.tcomment = "\n".join([note] + [l for l in entry.tcomment.splitlines() if not l.startswith(TM_MARK)])
+        entry.tcomment = "\n".join([note] + [l for l in (entry.tcomment.split("\n") if entry.tcomment else []) if not l.startswith(TM_MARK)])
         report.fuzzy += 1
     return report
 

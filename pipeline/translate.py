@@ -90,7 +90,7 @@ def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:
                 entry.flags.append("fuzzy")
             kept = [
                 line
-                for line in entry.tcomment.splitlines()
+                for line in (entry.tcomment.split("\n") if entry.tcomment else [])  # PO comment lines end only at \n
                 if not line.startswith((MT_MARK, REVIEW_MARK))
             ]
             entry.tcomment = "\n".join(notes + kept)

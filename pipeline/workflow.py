@@ -15,11 +15,19 @@ import polib
 
 from . import article as article_mod
 from .article import Article
-from .bundle import BundleResult, bundle_language, write_manifest
+from .bundle import (
+    BundleResult,
+    build_language,
+    guard_folder,
+    parse_formats,
+    refuse_same_domain,
+    remove_leftover_temporaries,
+    write_bundle,
+)
 from .catalog import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, read_catalogue, write_catalogue
 from .compile import compile_catalogue, mo_path
 from .engines import Engine
-from .errors import CatalogueError, EngineError, SourceError, TranslationInterrupted
+from .errors import CatalogueError, EngineError, OutputError, SourceError, TranslationInterrupted
 from .extract import build_template, write_template
 from .languages import Language, language
 from .memory import MemoryReport, apply_memory, load_memory, memory_path, remember
@@ -140,15 +148,17 @@ def load_articles(settings: Settings, sources: list[str] | tuple[str, ...]) -> l
     """Read and segment each source article."""
     if not sources:
         raise SourceError("no source article given; name one (e.g. seeds/article.txt) or set [tool.pipeline] sources.")
-    return [
+    articles = [
         article_mod.read_article(
             settings.resolve(source),
             reference=reference(settings, Path(source)),
             credit_patterns=settings.credit_patterns,
             language=settings.source_language,
         )
-        for source in sources
+        for source in dict.fromkeys(sources)
     ]
+    refuse_same_domain(articles)  # a domain names files and folders: `..` or a shared stem must not
+    return articles
 
 
 def template_path(settings: Settings, domain: str) -> Path:
@@ -156,7 +166,7 @@ def template_path(settings: Settings, domain: str) -> Path:
 
 
 def extract(settings: Settings, sources) -> list[ExtractResult]:
-    """Write one POT per source (articles sharing a file stem share a template)."""
+    """Write one POT per source (two sources with the same file stem are refused: they would share it)."""
     articles = load_articles(settings, sources)
     by_domain: dict[str, list[Article]] = {}
     for item in articles:
@@ -358,16 +368,37 @@ def bundle(
     languages: tuple[str, ...],
     out_dir: Path | None = None,
     use_fuzzy: bool | None = None,
+    formats: tuple[str, ...] | str | None = None,
+    publish_failing: bool = False,
+    mt_failures: dict[str, str] | None = None,
 ) -> Report:
-    """Write the localised bundle of each source in each language, and its manifest; results are BundleResults.
+    """Write the localised bundle of each source in each language in *formats*, and its manifest.
 
-    A language whose catalogue is missing or unreadable is skipped, and the
-    manifest says why.
+    Results are BundleResults. A translation failing an error check is held
+    back (its sentence falls back to the source) unless *publish_failing*;
+    the report then fails (exit 1). A language whose catalogue is missing or
+    unreadable is skipped, and the manifest says why.
     """
+    from datetime import datetime, timezone
+
+    from . import checks
+
+    formats = parse_formats(formats)
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
+    guard_folder(out_dir, root=settings.root, what="output folder")
+    guard_folder(settings.locale_path, root=settings.root, what="locale folder", allow_root=True)
     use_fuzzy = settings.use_fuzzy if use_fuzzy is None else use_fuzzy
+    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    now = datetime.now(timezone.utc)
     report = Report()
-    for item in load_articles(settings, sources):
+    articles = load_articles(settings, sources)
+    locale = settings.locale_path
+    remove_leftover_temporaries(
+        [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]
+    )
+    for item in articles:
+        remove_leftover_temporaries([out_dir, out_dir / item.domain], recursive=False)
+        remove_leftover_temporaries([out_dir / item.domain / language(code).code for code in languages])
         per_article = []
         skipped = []
         for code in languages:
@@ -379,24 +410,75 @@ def bundle(
                 po = read_catalogue(path, language=lang)
             except CatalogueError as exc:
                 report.skip(lang.code, item.domain, exc)
-                skipped.append(Skipped(lang.code, item.domain, str(exc)))
+                skipped.append({"code": lang.code, "reason": str(exc)})
                 continue
+            messages = [f.message for f in checks.msgfmt_findings(path, language=lang.code, shown=reference(settings, path))]
             per_article.append(
-                bundle_language(
-                    item, po, lang, out_dir=out_dir, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy
+                build_language(
+                    item, po, lang, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy,
+                    publish_failing=publish_failing, glossary=glossary, source_language=settings.source_language,
+                    msgfmt_messages=messages, now=now, mt_failure=(mt_failures or {}).get(lang.code),
                 )
             )
-        write_manifest(
-            item,
-            per_article,
-            out_dir=out_dir,
-            source_language=settings.source_language,
-            threshold=settings.bundle_threshold,
-            use_fuzzy=use_fuzzy,
-            skipped={s.language: s.reason for s in skipped},
+        results = write_bundle(
+            item, per_article, out_dir=out_dir, formats=formats, source_language=settings.source_language,
+            threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy, publish_failing=publish_failing, now=now,
+            skipped=skipped,
         )
-        report.results.extend(per_article)
+        report.results.extend(results)
+        report.failed_checks += sum(len(r.held_back) for r in results if r.bundled)
+        report.failed_checks += sum(1 for r in results if not r.bundled and r.manifest_entry.get("catalogue_errors"))
     return report
+
+
+def report(
+    settings: Settings,
+    sources,
+    *,
+    languages: tuple[str, ...],
+    out_dir: Path | None = None,
+) -> list[Path]:
+    """Write `<out>/<domain>/review.html` for each source: where every language stands, sentence by sentence."""
+    from . import checks
+    from .atomic import write_text
+    from .bundle import read_manifest
+    from .report import ReviewData, language_view, now_text, render_review
+
+    out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
+    guard_folder(out_dir, root=settings.root, what="output folder")
+    glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
+    written = []
+    for item in load_articles(settings, sources):
+        # the very counts `pipeline status` prints, from the same function
+        rows = {stats.language: (stats, failed) for stats, failed in status(settings, languages=languages, domains=[item.domain]).results}
+        folder = out_dir / item.domain
+        manifest = read_manifest(folder)
+        views = []
+        for code in languages:
+            lang = language(code)
+            path = catalogue_path(settings.locale_path, lang.code, item.domain)
+            try:
+                po = read_catalogue(path, language=lang) if path.exists() else None
+            except CatalogueError:
+                po = None  # shown as missing; the verbs that read it report why
+            findings = (
+                checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
+                if po is not None
+                else []
+            )
+            stats, failed = rows.get(lang.code, (None, 0))
+            views.append(
+                language_view(
+                    item, po, lang, stats=stats, failed_checks=failed, findings=findings,
+                    location=reference(settings, path), manifest=manifest,
+                )
+            )
+        target = folder / "review.html"
+        if folder.is_symlink() or target.is_symlink():
+            raise OutputError(f"{target}: a symbolic link is in the way; the review page is never written through a link.")
+        write_text(target, render_review(ReviewData(item, views, now_text()), source_language=settings.source_language))
+        written.append(target)
+    return written
 
 
 @dataclass
@@ -408,6 +490,7 @@ class RunReport(Report):
     translated: Report = field(default_factory=Report)
     compiled: Report = field(default_factory=Report)
     bundled: Report = field(default_factory=Report)
+    review: list[Path] = field(default_factory=list)
 
 
 def run(
@@ -417,25 +500,33 @@ def run(
     languages: tuple[str, ...],
     out_dir: Path | None = None,
     use_fuzzy: bool | None = None,
+    formats: tuple[str, ...] | str | None = None,
+    publish_failing: bool = False,
     progress: ProgressFactory | None = None,
 ) -> RunReport:
-    """Extract, update, translate what is missing, compile and bundle: the whole job.
+    """Extract, update, translate what is missing, compile, bundle and write the review page: the whole job.
 
     Every language goes as far as it can: one that fails at a stage is
     reported and the others are bundled.
     """
-    report = RunReport()
-    report.extracted = extract(settings, sources)
-    domains = [result.domain for result in report.extracted]
-    report.updated = update(settings, languages=languages, domains=domains)
-    report.absorb(report.updated)
-    report.translated = translate(settings, languages=languages, domains=domains, progress=progress)
-    report.absorb(report.translated)
-    report.compiled = compile_all(settings, languages=languages, domains=domains)
-    report.absorb(report.compiled)
-    report.bundled = bundle(settings, sources, languages=languages, out_dir=out_dir, use_fuzzy=use_fuzzy)
-    report.absorb(report.bundled)
-    return report
+    formats = parse_formats(formats)  # a bad --format is refused before anything is written
+    result = RunReport()
+    result.extracted = extract(settings, sources)
+    domains = [item.domain for item in result.extracted]
+    result.updated = update(settings, languages=languages, domains=domains)
+    result.absorb(result.updated)
+    result.translated = translate(settings, languages=languages, domains=domains, progress=progress)
+    result.absorb(result.translated)
+    result.compiled = compile_all(settings, languages=languages, domains=domains)
+    result.absorb(result.compiled)
+    mt_failures = {s.language: s.reason for s in result.translated.skipped}
+    result.bundled = bundle(
+        settings, sources, languages=languages, out_dir=out_dir, use_fuzzy=use_fuzzy,
+        formats=formats, publish_failing=publish_failing, mt_failures=mt_failures,
+    )
+    result.absorb(result.bundled)
+    result.review = report(settings, sources, languages=languages, out_dir=out_dir)
+    return result
 
 
 def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None) -> Report:
@@ -518,7 +609,7 @@ def back_translate(
         for path, entry in entries:
             back = backs[entry.msgstr]
             score = round(chrf.sentence_score(back, [entry.msgid]).score, 1)
-            lines = [line for line in entry.tcomment.splitlines() if not line.startswith(BACK_MARK)]
+            lines = [line for line in (entry.tcomment.split("\n") if entry.tcomment else []) if not line.startswith(BACK_MARK)]
             entry.tcomment = "\n".join(lines + [f"{BACK_MARK}{score} ({back[:60]}{'…' if len(back) > 60 else ''})"])
             results.append(BackTranslation(job.language, path.stem, entry.msgid, entry.msgstr, back, score))
         job.save()

@@ -74,15 +74,30 @@ def test_no_sentence_splitter_is_loaded_or_downloaded(argos_packages):
     assert done.stdout.splitlines() == ["True", "[]"]
 
 
-def test_lost_mask_is_flagged_never_silent(argos_packages):
+def test_lost_mask_is_flagged_never_silent():
+    from stub_engine import StubEngine
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Read more at https://example.org/war_news today.", msgstr=""))
+    po.append(polib.POEntry(msgid="No protected span here.", msgstr=""))
+    engine = StubEngine(drop_masks=True)
+    result = fill_catalogues([po], engine, source="en", target="uk")
+    assert "⟦" in engine.calls[0][0]  # the URL reached the engine masked
+    lost, clean = po
+    assert lost.fuzzy and is_machine(lost) and "https://example.org/war_news" not in lost.msgstr
+    assert result.flagged == [lost.msgid]
+    assert REVIEW_MARK + "the engine dropped https://example.org/war_news" in lost.tcomment
+    assert clean.fuzzy and REVIEW_MARK not in clean.tcomment
+
+
+def test_kept_mask_is_restored_by_the_argos_path(argos_packages):
     po = polib.POFile()
     po.append(polib.POEntry(msgid="Read more at https://example.org/war_news today.", msgstr=""))
     result = fill_catalogues([po], get_engine("argos"), source="en", target="uk")
     entry = po[0]
-    assert entry.fuzzy and is_machine(entry)
-    if "https://example.org/war_news" not in entry.msgstr:
-        assert result.flagged == [entry.msgid]
-        assert REVIEW_MARK + "the engine dropped https://example.org/war_news" in entry.tcomment
+    assert entry.fuzzy and is_machine(entry) and entry.msgstr
+    # Either the random model kept the mask (the URL is back, verbatim) or the entry says it was lost.
+    assert ("https://example.org/war_news" in entry.msgstr) != (result.flagged == [entry.msgid])
 
 
 def _blank(project, lang: str, count: int) -> list[str]:

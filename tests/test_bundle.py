@@ -69,3 +69,383 @@ def test_missing_sentences_fall_back_to_source_and_are_listed(project):
     assert manifest["languages"][0]["fallback_to_source"] == [missing]
     structure = json.loads((project / "dist/article/de/article.json").read_text(encoding="utf-8"))
     assert structure["blocks"][6]["caption_credit"] == "(@NGUmainpage/Newsflash)"
+
+
+# --- formats --------------------------------------------------------------------
+
+import gettext
+import hashlib
+import shutil
+import zipfile
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import bundle as bundle_mod
+from pipeline.cli import app
+from pipeline.errors import ConfigError, OutputError, SourceError
+
+from conftest import files_snapshot
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def manifest_of(project):
+    return json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))
+
+
+def test_default_bundle_writes_every_format_and_a_checksummed_archive(project):
+    result = invoke("bundle", "seeds/article.txt")
+    assert result.exit_code == 0, result.output
+    manifest = manifest_of(project)
+    assert manifest["formats"] == ["txt", "json", "md", "html", "mo", "zip"]
+    for code in ("uk", "pl", "de", "fr", "es"):
+        for ext in ("txt", "json", "md", "html", "mo"):
+            assert (project / f"dist/article/{code}/article.{ext}").is_file()
+    listed = {name: digest for entry in manifest["languages"] for name, digest in entry["files"].items()}
+    assert len(listed) == 25
+    with zipfile.ZipFile(project / "dist/article.zip") as archive:
+        names = archive.namelist()
+        assert sorted(names) == sorted([f"article/{name}" for name in listed] + ["article/manifest.json"])
+        for name in listed:
+            data = archive.read(f"article/{name}")
+            assert hashlib.sha256(data).hexdigest() == listed[name]
+            assert data == (project / "dist/article" / name).read_bytes()
+        assert archive.read("article/manifest.json") == (project / "dist/article/manifest.json").read_bytes()
+
+
+def test_markdown_has_the_headline_as_heading_and_captions_apart_with_credits(project):
+    workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("uk",), formats="md")
+    po = polib.pofile(str(project / "locale/uk/LC_MESSAGES/article.po"))
+    text = (project / "dist/article/uk/article.md").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert lines[0] == "# " + po[0].msgstr.replace("*", "\\*").replace("_", "\\_")
+    captions = [line for line in lines if line.startswith("> ")]
+    assert len(captions) == 4 and all(line.endswith("— (@NGUmainpage/Newsflash)") for line in captions)
+    assert "Heavy Gunfire" not in text
+    assert not (project / "dist/article/uk/article.txt").exists()  # only the format asked for
+
+
+def test_html_page_has_lang_and_dir_from_babel_and_escapes_every_string(project):
+    from babel import Locale
+
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[1].msgstr = "<script>alert('x')</script> " + po[1].msgstr
+    po.save()
+    workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("uk",), formats="html")
+    page = (project / "dist/article/uk/article.html").read_text(encoding="utf-8")
+    assert f'<html lang="uk" dir="{Locale.parse("uk").text_direction}">' in page
+    assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert page.count("<figure>") == 4 and page.count('<span class="credit">(@NGUmainpage/Newsflash)</span>') == 4
+    assert "src=" not in page and "<link" not in page  # no external asset
+
+
+def test_right_to_left_language_gets_dir_rtl(project):
+    settings = load_settings()
+    workflow.update(settings, languages=("ar",), domains=["article"])
+    path = project / "locale/ar/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = "نص " + entry.msgid  # keeps every number and handle
+    po.save()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("ar",), formats="html,md", publish_failing=True)
+    page = (project / "dist/article/ar/article.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert manifest_of(project)["languages"][0]["text_direction"] == "rtl"
+
+
+def test_bundled_mo_is_the_compiled_catalogue_and_gettext_reads_it(project):
+    settings = load_settings()
+    workflow.compile_all(settings, languages=("de",))
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("de",), formats="mo")
+    shipped = project / "dist/article/de/article.mo"
+    assert shipped.read_bytes() == (project / "locale/de/LC_MESSAGES/article.mo").read_bytes()
+    po = polib.pofile(str(project / "locale/de/LC_MESSAGES/article.po"))
+    with shipped.open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)  # the standard library as the oracle
+    assert catalogue.gettext(po[3].msgid) == po[3].msgstr
+
+
+def test_unknown_format_is_refused_naming_the_flag_and_nothing_is_written(project):
+    before = files_snapshot(project)
+    result = invoke("bundle", "--format", "txt,yaml")
+    assert result.exit_code == 2
+    assert "--format" in result.output and "'yaml'" in result.output and "md" in result.output
+    assert not (project / "dist").exists()
+    result = invoke("run", "--format", "yaml")
+    assert result.exit_code == 2 and "--format" in result.output
+    assert not (project / "dist").exists() and files_snapshot(project) == before
+
+
+def test_adding_a_format_is_one_function_and_one_registry_line(project, monkeypatch):
+    monkeypatch.setitem(bundle_mod.FORMATS, "shout", bundle_mod.Format("shout", "language", lambda b: b.structure["headline"].upper().encode()))
+    workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("de",), formats="shout")
+    headline = polib.pofile(str(project / "locale/de/LC_MESSAGES/article.po"))[0].msgstr
+    assert (project / "dist/article/de/article.shout").read_text(encoding="utf-8") == headline.upper()
+    assert "de/article.shout" in manifest_of(project)["languages"][0]["files"]
+
+
+# --- manifest ---------------------------------------------------------------------
+
+
+def test_manifest_records_time_version_built_skipped_dates_and_mt_failure(project):
+    from babel.dates import format_date
+    from datetime import datetime
+
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    for entry in po[:10]:
+        entry.msgstr = ""
+    po.save()
+    workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("uk", "de", "fr"), mt_failures={"uk": "no model for en→uk"})
+    manifest = manifest_of(project)
+    when = datetime.fromisoformat(manifest["generated_at"])
+    assert when.tzinfo is not None
+    assert manifest["tool"]["version"] == bundle_mod.tool_version() != "unknown"
+    assert manifest["built"] == ["de", "fr"]
+    assert manifest["skipped"][0]["code"] == "uk" and "below the 80% threshold" in manifest["skipped"][0]["reason"]
+    by_code = {e["code"]: e for e in manifest["languages"]}
+    assert by_code["uk"]["engine_notes"] == ["machine translation failed: no model for en→uk"]
+    assert by_code["de"]["date"] == format_date(when.date(), format="long", locale="de")
+    assert by_code["fr"]["date"] == format_date(when.date(), format="long", locale="fr")
+    assert by_code["de"]["date"] != by_code["fr"]["date"]
+
+
+def test_languages_of_an_earlier_run_are_marked_stale_not_passed_off_as_current(project):
+    settings = load_settings()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk", "de"))
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("de",))
+    manifest = manifest_of(project)
+    assert manifest["built"] == ["de"]
+    by_code = {e["code"]: e for e in manifest["languages"]}
+    assert by_code["uk"]["stale"] is True and by_code["de"]["stale"] is False
+    assert (project / "dist/article/uk/article.txt").is_file()
+
+
+def test_bundle_deletes_only_what_it_wrote(project):
+    settings = load_settings()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",))
+    mine = project / "dist/article/uk/editor-notes.txt"
+    mine.write_text("not the pipeline's", encoding="utf-8")
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")
+    assert sorted(p.name for p in (project / "dist/article/uk").iterdir()) == ["article.txt", "editor-notes.txt"]
+    assert not (project / "dist/article.zip").exists()  # written by the first run, not asked for now
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    for entry in po[:10]:
+        entry.flags.append("fuzzy")
+    po.save()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",))
+    assert not (project / "dist/article/uk/article.txt").exists()
+    assert mine.read_text(encoding="utf-8") == "not the pipeline's"
+
+
+# --- containment ---------------------------------------------------------------------
+
+
+def tree(folder):
+    """Every file (with its bytes) and every folder under *folder*."""
+    return files_snapshot(folder), sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+def test_article_named_dotdot_txt_is_refused_and_writes_nothing(project):
+    shutil.copy(project / "seeds/article.txt", project / "seeds/...txt")
+    for code in ("uk", "pl"):  # what `./uk` deletion would destroy
+        (project / code).mkdir()
+        (project / code / "keep.txt").write_text("precious", encoding="utf-8")
+    before = tree(project.parent)
+    result = invoke("run", "seeds/...txt")
+    assert result.exit_code == 2
+    assert "'..'" in result.output and "rename the file" in result.output
+    assert tree(project.parent) == before
+
+
+def test_two_sources_with_the_same_stem_are_refused_naming_both(project):
+    (project / "other").mkdir()
+    (project / "other/article.txt").write_text("Another Headline\n\nAnother body.\n", encoding="utf-8")
+    before = tree(project.parent)
+    for command in ("run", "bundle", "extract"):
+        result = invoke(command, "seeds/article.txt", "other/article.txt")
+        assert result.exit_code == 2, result.output
+        assert "seeds/article.txt" in result.output and "other/article.txt" in result.output
+    assert tree(project.parent) == before
+    # the same file named twice is one source, not a conflict
+    assert invoke("bundle", "seeds/article.txt", "./seeds/article.txt").exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "a/b", "a\\b"])
+def test_domains_that_cannot_name_a_folder_are_refused(name):
+    with pytest.raises(SourceError, match="cannot name a folder"):
+        bundle_mod.validate_domain(name, source=f"{name}.txt")
+
+
+def test_symlinked_bundle_folder_is_never_followed_on_delete(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "uk").mkdir(parents=True)
+    (elsewhere / "uk/article.txt").write_text("someone else's", encoding="utf-8")
+    (elsewhere / "manifest.json").write_text(
+        json.dumps({"source_sha256": "x", "languages": [{"code": "uk", "files": {"uk/article.txt": "0"}}]}), encoding="utf-8"
+    )
+    (project / "dist").mkdir()
+    (project / "dist/article").symlink_to(elsewhere, target_is_directory=True)
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    for entry in po[:10]:
+        entry.flags.append("fuzzy")
+    po.save()  # a not-bundled run: the old code removed dist/article/uk through the link
+    before = tree(elsewhere)
+    result = invoke("bundle", "--lang", "uk")
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert tree(elsewhere) == before
+
+
+def test_manifest_paths_leading_outside_or_through_links_are_never_deleted(project, tmp_path):
+    settings = load_settings()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")
+    victim = project / "dist/victim.txt"
+    victim.write_text("outside the bundle", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "article.txt").write_text("through a link", encoding="utf-8")
+    (project / "dist/article/pl").symlink_to(outside, target_is_directory=True)
+    manifest = manifest_of(project)
+    manifest["languages"][0]["files"].update({"../victim.txt": "0", "/etc/hostname": "0", "pl/article.txt": "0"})
+    (project / "dist/article/manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="json")
+    assert victim.read_text(encoding="utf-8") == "outside the bundle"
+    assert (outside / "article.txt").read_text(encoding="utf-8") == "through a link"
+    assert not (project / "dist/article/uk/article.txt").exists()  # its own file, now not asked for
+
+
+@pytest.mark.parametrize("folder", ["/", "~", "..", "."])
+def test_output_folder_that_is_root_home_or_an_ancestor_is_refused(project, folder):
+    from pathlib import Path
+
+    out = Path(folder).expanduser()
+    with pytest.raises(OutputError, match="will not write or delete there"):
+        workflow.bundle(load_settings(), ["seeds/article.txt"], languages=("uk",), out_dir=out)
+    result = invoke("bundle", "--lang", "uk", "--out", str(out))
+    assert result.exit_code == 2
+
+
+def test_locale_folder_that_is_an_ancestor_is_refused(project):
+    with pytest.raises(OutputError, match="locale folder"):
+        workflow.bundle(load_settings().with_overrides(locale_dir=project.parent), ["seeds/article.txt"], languages=("uk",))
+
+
+# --- publishing gate ------------------------------------------------------------------
+
+
+def plant(project, code, old, new):
+    path = project / f"locale/{code}/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if old in e.msgstr and not e.fuzzy)
+    entry.msgstr = entry.msgstr.replace(old, new)
+    po.save()
+    return entry
+
+
+def test_a_changed_number_is_not_published_and_exits_1(project):
+    entry = plant(project, "uk", "330", "331")
+    result = invoke("run", "seeds/article.txt", "--lang", "uk")
+    assert result.exit_code == 1, result.output
+    assert "[numbers]" in result.output
+    text = (project / "dist/article/uk/article.txt").read_text(encoding="utf-8")
+    assert "331" not in text and entry.msgid in text  # the source stands in for it
+    held = manifest_of(project)["languages"][0]["held_back"]
+    assert [(h["msgid"], h["check"]) for h in held] == [(entry.msgid, "numbers")]
+    assert "331" not in (project / "dist/article/uk/article.html").read_text(encoding="utf-8")
+    with (project / "dist/article/uk/article.mo").open("rb") as handle:
+        assert gettext.GNUTranslations(handle).gettext(entry.msgid) == entry.msgid
+
+
+def test_publish_failing_publishes_and_records_it(project):
+    entry = plant(project, "uk", "330", "331")
+    result = invoke("bundle", "--lang", "uk", "--publish-failing")
+    assert result.exit_code == 0, result.output
+    assert "331" in (project / "dist/article/uk/article.txt").read_text(encoding="utf-8")
+    manifest = manifest_of(project)
+    assert manifest["publish_failing"] is True
+    assert [(h["msgid"], h["check"]) for h in manifest["languages"][0]["published_failing"]] == [(entry.msgid, "numbers")]
+    assert manifest["languages"][0]["held_back"] == []
+
+
+def test_a_translation_adding_a_blank_line_is_not_published(project):
+    path = project / "locale/de/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    entry = po[4]
+    first, rest = entry.msgstr.split(" ", 1)
+    entry.msgstr = f"{first}\n\n{rest}"
+    po.save()
+    result = invoke("bundle", "--lang", "de")
+    assert result.exit_code == 1, result.output
+    held = manifest_of(project)["languages"][0]["held_back"]
+    assert (entry.msgid, "line-structure") in [(h["msgid"], h["check"]) for h in held]
+    text = (project / "dist/article/de/article.txt").read_text(encoding="utf-8")
+    source = SEED.read_text(encoding="utf-8")
+    assert [bool(line.strip()) for line in text.split("\n")] == [bool(line.strip()) for line in source.split("\n")]
+    assert entry.msgid in text
+
+
+def test_a_msgfmt_error_is_not_published(project):
+    # msgfmt -c: msgid and msgstr must both end (or not) with "\n"; our own line check agrees
+    path = project / "locale/fr/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    entry = po[2]
+    entry.msgstr += "\n"
+    po.save()
+    result = invoke("bundle", "--lang", "fr")
+    assert result.exit_code == 1
+    checks_held = {h["check"] for h in manifest_of(project)["languages"][0]["held_back"] if h["msgid"] == entry.msgid}
+    assert "line-structure" in checks_held
+    if shutil.which("msgfmt"):
+        assert "msgfmt" in checks_held
+
+
+def test_gate_maps_msgfmt_lines_to_entries():
+    po = polib.pofile('msgid ""\nmsgstr ""\n"Language: de\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\nmsgid "One 1."\nmsgstr "Eins 1."\n\nmsgid "Two."\nmsgstr "Zwei."\n')
+    usable = bundle_mod.translations(po)
+    held, errors = bundle_mod.gate_failures(po, usable, language="de", msgfmt_messages=["x.po:10: something wrong", "general trouble"])
+    assert [(h.msgid, h.check) for h in held] == [("Two.", "msgfmt")]
+    assert errors == ["[msgfmt] general trouble"]
+
+
+def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
+    settings = load_settings()
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")
+    leftovers = [
+        project / "locale/uk/LC_MESSAGES/.article.po.k3j_x9q2.tmp",
+        project / "locale/uk/.compendium.po.abcdefgh.tmp",
+        project / "locale/.article.pot.12345678.tmp",
+        project / "dist/article/uk/.article.txt.zz9_aa00.tmp",
+        project / "dist/article/.manifest.json.qwertyui.tmp",
+    ]
+    kept = [
+        project / "locale/uk/LC_MESSAGES/notes.tmp",
+        project / "dist/article/uk/.draft.tmp",
+        project / "dist/article/uk/.article.txt.SHOUTING.tmp",
+    ]
+    for path in leftovers + kept:
+        path.write_text("x", encoding="utf-8")
+    link = project / "dist/article/uk/.link.abcdefgh.tmp"
+    link.symlink_to(project / "seeds/article.txt")
+    workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")
+    assert [p for p in leftovers if p.exists()] == []
+    assert all(p.exists() for p in kept) and link.is_symlink()
+    assert (project / "seeds/article.txt").is_file()
+
+
+def test_run_records_why_machine_translation_failed(empty_project):
+    result = invoke("run", "seeds/article.txt", "--lang", "fr", "--engine", "argos")  # no en→fr model exists here
+    assert result.exit_code == 2, result.output
+    manifest = json.loads((empty_project / "dist/article/manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["languages"][0]
+    assert manifest["built"] == [] and manifest["skipped"][0]["code"] == "fr"
+    assert len(entry["engine_notes"]) == 1 and entry["engine_notes"][0].startswith("machine translation failed: ")
+    assert "pipeline models install en fr" in entry["engine_notes"][0]

@@ -338,3 +338,13 @@ def test_the_charset_is_the_header_s_not_a_string_s():
     body = 'msgid "Quoted:"\nmsgstr ""\n"Content-Type: text/plain; charset=KOI8-R\\n"\n"Привет"\n'
     assert parse_catalogue(body.encode("utf-8")).po[0].msgstr.endswith("Привет")  # no header: UTF-8
     assert parse_catalogue(body).po[0].msgstr.endswith("Привет")  # text in, text kept
+
+
+def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separator():
+    from pipeline.engines.pseudo import PseudoEngine
+    from pipeline.translate import fill_catalogues
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="One sentence.", msgstr="", tcomment="see\u2028this"))
+    fill_catalogues([po], PseudoEngine(), source="en", target="uk")
+    assert po[0].msgstr and po[0].tcomment.split("\n")[-1] == "see\u2028this"

@@ -373,3 +373,156 @@ def test_any_number_in_babel_target_format_passes(value, code):
     source = f"Russia lost {format_decimal(value, locale='en')} units."
     target = f"X {format_decimal(value, locale=code)} Y."
     assert checks.numbers(source, target, language=code) == []
+
+
+# --------------------------------------------------------------------------- beyond Latin script
+
+REALWORLD = ROOT / "tests" / "data" / "realworld_checks"
+
+
+def _judged_entries():
+    """(file, entry, check, verdict) for every `judged:` comment of the real-world fixtures."""
+    cases = []
+    for path in sorted(REALWORLD.glob("*.po")):
+        po = polib.pofile(str(path))
+        for item in po:
+            for line in item.tcomment.splitlines():
+                if line.startswith("judged: "):
+                    _, check, verdict = line.split(" (")[0].split()
+                    cases.append(pytest.param(po.metadata["Language"], item, check, verdict, id=f"{path.stem}:{check}:{verdict}:{item.msgid[:30]}"))
+    return cases
+
+
+JUDGED = _judged_entries()
+
+
+def test_realworld_fixtures_are_there():
+    assert len(JUDGED) >= 50
+    verdicts = {(case.values[2], case.values[3]) for case in JUDGED}
+    assert verdicts == {(c, v) for c in ("end-punctuation", "numbers", "length-ratio") for v in ("fp", "tp")}
+
+
+@pytest.mark.parametrize(("language", "item", "check", "verdict"), JUDGED)
+def test_real_translations_judged_by_hand(language, item, check, verdict):
+    """Django's and Sphinx's own translations: right ones pass, real problems are caught."""
+    function = CHECKS[check].function
+    if verdict == "fp":
+        assert not fails(function, item.msgid, item.msgstr, language=language)
+    else:
+        assert fails(function, item.msgid, item.msgstr, language=language)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "language"),
+    [
+        ("Enter a valid value.", "値を正しく入力してください。", "ja"),
+        ("Are you sure?", "你确定吗？", "zh_Hans"),
+        ("Saved!", "保存しました！", "ja"),
+        ("Are you sure?", "هل أنت متأكد؟", "ar"),
+        ("The file is empty.", "فائل خالی ہے۔", "ur"),  # Arabic full stop U+06D4
+        ("The file is empty.", "फ़ाइल खाली है।", "hi"),
+        ("The file is empty.", "फ़ाइल खाली है॥", "hi"),
+        ("The file is empty.", "Ֆայլը դատարկ է։", "hy"),
+        ("Are you sure?", "Είστε σίγουρος;", "el"),
+        ("Are you sure?", "Είστε σίγουρος\u037e", "el"),  # GREEK QUESTION MARK itself
+        ("The file is empty.", "ፋይሉ ባዶ ነው።", "am"),  # Ethiopic full stop
+        ("The file is empty.", "ឯកសារទទេ។", "km"),  # Khmer sign khan
+        ("The file is empty.", "ဖိုင်ဗလာဖြစ်သည်။", "my"),  # Myanmar sign section
+        ("He said: “No.”", "他说：「不。」", "zh_Hans"),  # corner brackets close the quote
+        ("Options:", "オプション：", "ja"),  # fullwidth colon
+    ],
+)
+def test_sentence_ends_of_every_script(source, target, language):
+    assert not fails(checks.end_punctuation, source, target, language=language)
+
+
+def test_missing_sentence_end_is_still_caught_in_every_script():
+    assert fails(checks.end_punctuation, "The file is empty.", "文件是空的", language="zh_Hans")
+    assert fails(checks.end_punctuation, "The file is empty.", "फ़ाइल खाली है", language="hi")
+    assert fails(checks.end_punctuation, "Are you sure?", "هل أنت متأكد", language="ar")
+    # `;` ends a question only in Greek text.
+    assert fails(checks.end_punctuation, "Are you sure?", "Ви впевнені;", language="uk")
+    # A label gains no full stop, in any script.
+    assert fails(checks.end_punctuation, "Date out of range", "日期超出范围。", language="zh_Hans")
+    assert fails(checks.end_punctuation, "Date out of range", "Дата поза діапазоном.", language="uk")
+    assert fails(checks.end_punctuation, "Options:", "オプション。", language="ja")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "language"),
+    [
+        ("Aug.", "août", "fr"),
+        ("Sept.", "вересень", "uk"),
+        ("Mon.", "пн", "uk"),
+        ("p.m.", "після полудня", "uk"),
+        ("Sent to Mr.", "Надіслано панові", "uk"),
+        ("apples, pears etc.", "яблука, груші тощо", "uk"),
+        ("e.g.", "zum Beispiel", "de"),
+        ("PM", "nachm.", "de"),  # CLDR's day period
+        ("April", "avr.", "fr"),  # CLDR's abbreviated month
+        ("{}th", "{}.", "de"),  # an ordinal, not a headline's full stop
+        ("24th", "24.", "pl"),
+    ],
+)
+def test_abbreviations_and_ordinals_are_not_sentence_ends(source, target, language):
+    assert not fails(checks.end_punctuation, source, target, language=language)
+
+
+def test_ordinary_final_words_still_end_sentences():
+    assert fails(checks.end_punctuation, "He sat.", "Він сів", language="uk")
+    assert fails(checks.end_punctuation, "It happened in May.", "Це сталося в травні", language="uk")
+    assert fails(checks.end_punctuation, "Enter a valid URL.", "Введіть правильний URL", language="uk")
+    assert fails(checks.end_punctuation, "Heavy Gunfire In Lyman", "Запекла перестрілка в Лимані.", language="uk")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "language"),
+    [
+        ("April", "4月", "ja"),
+        ("noon", "12時", "ja"),
+        ("midnight", "0時", "ja"),
+        ("Aug.", "8월", "ko"),
+        ("in 2024", "2024年に", "ja"),
+        ("in 2024", "2024年", "zh_Hans"),
+        ("on the 3rd", "3日に", "ja"),
+        ("at 3 p.m.", "午後3時に", "ja"),
+        ("at 3 p.m.", "下午3点", "zh_Hans"),
+        ("3 days", "3일", "ko"),
+        ("61,330 personnel", "约61,330名士兵", "zh_Hans"),
+        ("Past 7 days", "过去7天", "zh_Hans"),
+        ("12 items", "１２個", "ja"),  # fullwidth digits
+        ("12 items", "١٢ عنصر", "ar"),  # Arabic-Indic digits
+        ("3.5 km", "٣٫٥ كم", "ar"),  # with the Arabic decimal separator
+        ("2,449 tanks", "٢٬٤٤٩ دبابة", "ar"),  # and the Arabic group separator
+        ("4 columns", "۴ ستون", "fa"),  # Extended Arabic-Indic (Persian) digits
+        ("12 items", "१२ वस्तुएँ", "hi"),  # Devanagari digits
+    ],
+)
+def test_cjk_dates_times_and_unicode_digits(source, target, language):
+    assert not fails(checks.numbers, source, target, language=language)
+
+
+def test_cjk_numbers_are_still_compared():
+    assert fails(checks.numbers, "3 days", "4日", language="ja")  # 3 is missing
+    assert fails(checks.numbers, "at 3 p.m.", "午後4時", language="ja")
+    assert fails(checks.numbers, "Many tanks.", "3台の戦車。", language="ja")  # 台 is no date unit
+    assert fails(checks.numbers, "2,449 tanks", "约2,494辆坦克", language="zh_Hans")
+    assert fails(checks.numbers, "12 items", "١٣ عنصر", language="ar")
+
+
+def test_date_units_come_from_cldr():
+    assert {"年", "月", "日", "時"} <= checks._date_units("ja")
+    assert {"년", "월", "일", "시"} <= checks._date_units("ko")
+    assert checks._date_units("uk") == frozenset() and checks._date_units("de") == frozenset()
+
+
+def test_length_is_weighted_by_script():
+    assert checks.weighted_length("abc") == 3
+    assert checks.weighted_length("数字") == 6  # Han 3
+    assert checks.weighted_length("한국") == 4  # Hangul 2
+    assert checks.weighted_length("かな") == 3  # kana 1.5
+    source = "We’re sorry, but the requested page could not be found."
+    assert not fails(checks.length_ratio, source, "非常抱歉，请求的页面不存在。", language="zh_Hans")
+    assert not fails(checks.length_ratio, source, "죄송합니다, 요청하신 페이지를 찾을 수 없습니다.", language="ko")
+    assert fails(checks.length_ratio, source, "抱歉", language="zh_Hans")
+    assert fails(checks.length_ratio, source, "非常抱歉，请求的页面不存在。" * 4, language="zh_Hans")  # 272 %

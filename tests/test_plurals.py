@@ -176,7 +176,11 @@ def test_rewording_headers_changes_no_output_and_a_broken_one_fails_only_its_lan
         assert (project / f"dist/article/{code}/article.txt").read_bytes() == bundles[project / f"dist/article/{code}/article.txt"]
     manifest = json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))
     assert [s["code"] for s in manifest["skipped"]] == ["pl"]
-    assert [entry["code"] for entry in manifest["languages"]] == ["de", "es", "fr", "uk"]
+    assert manifest["built"] == ["uk", "de", "fr", "es"]
+    # The earlier run's pl files that are still intact are kept, marked stale, never passed off as current.
+    assert [(entry["code"], entry["stale"]) for entry in manifest["languages"]] == [
+        ("de", False), ("es", False), ("fr", False), ("pl", True), ("uk", False)
+    ]
 
 
 @pytest.mark.parametrize("verb", [["update"], ["translate", "--engine", "pseudo"], ["compile"], ["bundle"], ["status"], ["check", "--no-msgfmt"]])

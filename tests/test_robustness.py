@@ -182,40 +182,56 @@ def _uk_state(project: Path) -> tuple[dict, int]:
     return humans, sum(1 for e in long_po if e.msgstr)
 
 
-def test_sigterm_keeps_finished_batches_and_the_next_run_continues(project, argos_packages):
+def _stub_pipeline(*args, cwd, **env) -> subprocess.CompletedProcess:
+    """The `pipeline` command in a subprocess with the deterministic stub engine (tests/stub_engine.py)."""
+    script = Path(__file__).with_name("stub_engine.py")
+    return subprocess.run(
+        [sys.executable, str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=300, env={**os.environ, **env}
+    )
+
+
+def test_sigterm_keeps_finished_batches_and_the_next_run_continues(project):
     _long_article(project, 1500)
-    humans, _ = _uk_state(project)
-    run = _pipeline("translate", "--lang", "uk", cwd=project)
-    time.sleep(8)
-    run.send_signal(signal.SIGTERM)
-    out, err = run.communicate(timeout=120)
+    humans, filled = _uk_state(project)
+    assert filled == 0
+    done = _stub_pipeline("translate", "--lang", "uk", "--engine", "stub", cwd=project, STUB_INTERRUPT_AFTER="512")
+    assert done.returncode == 130, done.stderr
+    assert "interrupted after 512 of 1501 sentences" in done.stderr and "saved with what was finished" in done.stderr
     after, filled = _uk_state(project)
-    assert after == humans
-    if run.returncode == 0:  # finished before the signal: nothing to check but integrity
-        pytest.skip("translation finished before SIGTERM arrived")
-    assert run.returncode == 130, err
-    assert "saved with what was finished" in err
-    print(f"entries saved before SIGTERM: {filled}")
-    done = _pipeline("translate", "--lang", "uk", cwd=project)
-    assert done.wait(timeout=300) == 0
-    _, filled_after = _uk_state(project)
-    assert filled_after == 1501
+    assert after == humans and filled == 512
+    done = _stub_pipeline("translate", "--lang", "uk", "--engine", "stub", cwd=project)
+    assert done.returncode == 0, done.stderr
+    _, filled = _uk_state(project)
+    assert filled == 1501
 
 
-def test_sigkill_at_random_moments_never_corrupts_a_catalogue(project, argos_packages):
+def test_sigkill_at_every_write_never_corrupts_a_catalogue(project):
+    """Kill the run just before and just after each of its atomic renames, in turn."""
     _long_article(project, 300)
     humans, _ = _uk_state(project)
-    rng = random.Random(11)
-    for _ in range(4):
-        run = _pipeline("run", "seeds/long.txt", "seeds/article.txt", "--lang", "uk,pl", "--engine", "pseudo", cwd=project)
-        time.sleep(rng.uniform(0.2, 1.5))
-        run.kill()
-        run.wait()
-        for path in (project / "locale").rglob("*.po"):
-            read_catalogue(path)  # parses: never truncated
-        after, _ = _uk_state(project)
-        assert after == humans
-    assert not list((project / "locale").rglob("*.tmp"))
+    command = ("run", "seeds/long.txt", "seeds/article.txt", "--lang", "uk,pl", "--engine", "stub")
+    snapshot = files_snapshot(project)
+    counted = _stub_pipeline(*command, cwd=project, COUNT_REPLACES="1")
+    assert counted.returncode == 0, counted.stderr
+    writes = int(counted.stderr.rsplit("replaces: ", 1)[1].split()[0])
+    assert writes >= 8  # catalogues, memory, .mo files, bundles, manifests
+    for count in range(1, writes + 1):
+        for when in ("before", "after"):
+            for path in project.rglob("*"):  # back to the state before the run
+                if path.is_file() and path.relative_to(project).as_posix() not in snapshot and path.name != ".pipeline.lock":
+                    path.unlink()
+            for path, data in snapshot.items():
+                _write(project / path, data)
+            done = _stub_pipeline(*command, cwd=project, KILL_AT_REPLACE=str(count), KILL_WHEN=when)
+            assert done.returncode == -signal.SIGKILL, (count, when, done.stderr)
+            for path in (project / "locale").rglob("*.po"):
+                read_catalogue(path)  # parses: never truncated
+            after, _ = _uk_state(project)
+            assert after == humans, (count, when)
+    # The next run finishes the job from whatever state the last kill left.
+    done = _stub_pipeline(*command, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert _uk_state(project)[1] == 301
 
 
 def test_no_network_is_touched_by_the_translation_path(project, argos_packages):
@@ -276,5 +292,3 @@ def test_every_catalogue_written_is_accepted_by_polib_and_msgfmt(tmp_path, rows)
     assert [(e.msgid, e.msgstr) for e in polib.pofile(str(path))] == [(e.msgid, e.msgstr) for e in po]
     done = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    bundle = {"blocks": [{"target": e.msgstr} for e in po]}
-    assert json.loads(json.dumps(bundle, ensure_ascii=False)) == bundle
