@@ -24,7 +24,17 @@ from .bundle import (
     remove_leftover_temporaries,
     write_bundle,
 )
-from .catalog import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, read_catalogue, write_catalogue
+from .catalog import (
+    ABSENT,
+    Catalogue,
+    MergeReport,
+    catalogue_path,
+    fingerprint,
+    merge,
+    open_catalogue,
+    read_catalogue,
+    write_catalogue,
+)
 from .compile import compile_catalogue, mo_path
 from .engines import Engine
 from .errors import CatalogueError, EngineError, OutputError, SourceError, TranslationInterrupted
@@ -214,6 +224,8 @@ def update(
                 continue
             plan.append((domain, lang, path, pot, po))
     memories = {lang.code: load_memory(memory_path(settings.locale_path, lang.code), lang) for _, lang, *_ in plan}
+    # What each compendium held when read: a write never replaces an edit made meanwhile.
+    memory_prints = {code: _file_fingerprint(memory_path(settings.locale_path, code)) for code in memories}
     for code, memory in memories.items():
         remember(memory, _catalogues_on_disk(settings, code))
     for domain, lang, path, pot, po in plan:
@@ -236,8 +248,16 @@ def update(
         report.results.append(UpdateResult(lang.code, domain, path, merge_report, changed, memory_report))
     for code, memory in memories.items():
         remember(memory, _catalogues_on_disk(settings, code))
-        write_catalogue(memory, memory_path(settings.locale_path, code))
+        try:
+            write_catalogue(Catalogue(memory, memory_path(settings.locale_path, code), memory_prints[code]))
+        except CatalogueError as exc:
+            report.skip(code, None, exc)
     return report
+
+
+def _file_fingerprint(path: Path) -> str:
+    """What the file at *path* holds now (ABSENT: no file)."""
+    return fingerprint(path.read_bytes()) if path.is_file() else ABSENT
 
 
 def _catalogues_on_disk(settings: Settings, code: str) -> list[tuple[str, polib.POFile]]:
