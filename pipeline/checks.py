@@ -935,7 +935,7 @@ def check_catalogue(
     source_language: str = SOURCE_LANGUAGE,
 ) -> list[Finding]:
     """Run the catalogue checks on *po*'s header and the entry checks on each translated entry."""
-    path = path or (po.fpath or "")
+    path = path or ""
     findings = []
     for chosen in _select(checks, "catalogue"):
         for problem in chosen.function(po, language=language):

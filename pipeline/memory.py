@@ -49,7 +49,7 @@ def remember(memory: polib.POFile, catalogues: list[tuple[str, polib.POFile]]) -
     changed = 0
     for domain, po in catalogues:
         for entry in po:
-            if not entry.msgid or entry.obsolete or entry.fuzzy or not entry.msgstr:
+            if not entry.msgid or entry.obsolete or entry.fuzzy or not entry.msgstr or entry.msgid_plural:
                 continue
             stored = index.get((entry.msgctxt, entry.msgid))
             if stored is None:
@@ -72,7 +72,7 @@ def apply_memory(po: polib.POFile, memory: polib.POFile, *, threshold: float = 7
     known = {(e.msgctxt, e.msgid): e for e in memory if e.msgstr and not e.fuzzy}
     index = None
     for entry in po:
-        if not entry.msgid or entry.obsolete or entry.msgstr:
+        if not entry.msgid or entry.obsolete or entry.msgstr or entry.msgid_plural:
             continue
         exact = known.get((entry.msgctxt, entry.msgid))
         if exact is not None:
@@ -91,7 +91,7 @@ def apply_memory(po: polib.POFile, memory: polib.POFile, *, threshold: float = 7
             entry.flags.append("fuzzy")
         entry.previous_msgid = match.msgid
         note = f"{TM_MARK}{score:.0f}% match"
-        entry.tcomment = "\n".join([note] + [l for l in entry.tcomment.splitlines() if not l.startswith(TM_MARK)])
+        entry.tcomment = "\n".join([note] + [l for l in (entry.tcomment.split("\n") if entry.tcomment else []) if not l.startswith(TM_MARK)])
         report.fuzzy += 1
     return report
 
