@@ -39,8 +39,8 @@ id                        severity  what it asks
 
 Only translated entries are checked (non-empty ``msgstr``, not obsolete);
 fuzzy ones are checked too, and their findings say so. A translator silences
-one check on one entry with the flag ``#, no-check-<id>`` (for example
-``#, fuzzy, no-check-length-ratio``); the header check has no such flag, as a
+one check on one entry with a translator comment line ``# no-check-<id>: why``
+(or the flag ``#, no-check-<id>``, which GNU tools drop); the header check has no such flag, as a
 wrong header is always fixed in the header.
 
 Glossary (``locale/glossary.csv``, UTF-8 CSV, header ``term,language,translation,note``):
@@ -871,8 +871,18 @@ def _select(checks: Iterable[str | Check] | None, scope: str) -> list[Check]:
 
 
 def silenced(entry: polib.POEntry) -> set[str]:
-    """The ids of the checks the entry's `no-check-<id>` flags turn off."""
-    return {flag[len(SILENCE_PREFIX) :] for flag in entry.flags if flag.startswith(SILENCE_PREFIX)}
+    """The ids of the checks the entry turns off: a `no-check-<id>` translator comment line or flag.
+
+    The comment form (`# no-check-numbers: why`) is the one to use: GNU
+    msgmerge and msgcat keep translator comments but drop flags they do not
+    know, so a flag is lost on the first gettext pass.
+    """
+    ids = {flag[len(SILENCE_PREFIX) :] for flag in entry.flags if flag.startswith(SILENCE_PREFIX)}
+    for line in entry.tcomment.split("\n"):
+        line = line.strip()
+        if line.startswith(SILENCE_PREFIX):
+            ids.add(line[len(SILENCE_PREFIX) :].split(":", 1)[0].strip())
+    return ids
 
 
 def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
@@ -935,7 +945,7 @@ def check_catalogue(
     source_language: str = SOURCE_LANGUAGE,
 ) -> list[Finding]:
     """Run the catalogue checks on *po*'s header and the entry checks on each translated entry."""
-    path = path or (po.fpath or "")
+    path = path or ""
     findings = []
     for chosen in _select(checks, "catalogue"):
         for problem in chosen.function(po, language=language):

@@ -45,7 +45,7 @@ from typing import Iterable, Iterator
 
 import polib
 
-from .catalog import TM_MARK, fingerprint, new_catalogue, read_catalogue
+from .catalog import TM_MARK, Catalogue, fingerprint, new_catalogue, read_catalogue
 from .errors import CatalogueError, MemoryStoreError
 from .languages import Language
 from .similar import _length_window
@@ -256,7 +256,7 @@ class TranslationMemory:
 
     # -- keeping it current ----------------------------------------------
 
-    def refresh(self, paths: Iterable[Path], *, parsed: dict[Path, polib.POFile] | None = None) -> RefreshReport:
+    def refresh(self, paths: Iterable[Path], *, parsed: "dict[Path, Catalogue] | None" = None) -> RefreshReport:
         """Index the files among *paths* that changed since they were last indexed; forget vanished ones.
 
         *paths* is every source of this language (`memory_sources`); a file
@@ -310,7 +310,7 @@ class TranslationMemory:
                 report.removed.append(key)
         return report
 
-    def index_file(self, path: Path, po: polib.POFile | None = None) -> None:
+    def index_file(self, path: Path, po: "Catalogue | polib.POFile | None" = None) -> None:
         """Index one file now (after writing it), whatever its recorded state."""
         path = Path(os.path.abspath(path))
         data = path.read_bytes()
@@ -327,7 +327,8 @@ class TranslationMemory:
         """
         return self._store(source, list(entries), size=0, mtime_ns=mtime_ns, sha256="")
 
-    def _index(self, key: str, po: polib.POFile, *, size: int, mtime_ns: int, sha256: str, compendium: bool) -> None:
+    def _index(self, key: str, po, *, size: int, mtime_ns: int, sha256: str, compendium: bool) -> None:
+        po = po.po if isinstance(po, Catalogue) else po  # a Catalogue, or a bare polib catalogue
         domain = Path(key).stem
         entries = []
         for entry in reviewed_entries(po):
@@ -588,7 +589,7 @@ def apply_memory(po: polib.POFile, memory: TranslationMemory, *, threshold: floa
             entry.flags.append("fuzzy")
         entry.previous_msgid = match.msgid
         note = f"{TM_MARK}{match.score:.0f}% match"
-        entry.tcomment = "\n".join([note] + [l for l in entry.tcomment.splitlines() if not l.startswith(TM_MARK)])
+        entry.tcomment = "\n".join([note] + [l for l in (entry.tcomment.split("\n") if entry.tcomment else []) if not l.startswith(TM_MARK)])
         report.fuzzy += 1
     return report
 

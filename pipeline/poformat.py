@@ -49,19 +49,39 @@ _NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
 
 
-def format_po(po: polib.POFile, *, width: int = PAGE_WIDTH) -> str:
+def format_po(
+    po: polib.POFile, *, width: int = PAGE_WIDTH, header_text: str | None = None, header_entry: polib.POEntry | None = None
+) -> str:
     """The catalogue as GNU msgcat would write it (default width 79).
+
+    The header's fields are written in the order of `po.metadata` (the
+    file's own order when the reader filled it), or, given *header_text*,
+    exactly as that text says (repeated fields included). *header_entry*, the
+    header as read, gives the comments polib's POFile has no place for
+    (extracted comments, references, flags other than fuzzy).
 
     The header entry comes first, then the entries in their order, then the
     obsolete ones; entries are separated by one blank line. An obsolete entry
     without a translation is left out: every gettext tool drops it on reading.
     *width* is msgcat's `--width`.
     """
-    header = po.metadata_as_entry()
+    header = polib.POEntry(msgid="", msgstr=header_text if header_text is not None else header_msgstr(po.metadata))
     header.tcomment = po.header
+    if po.metadata_is_fuzzy:
+        header.flags.append("fuzzy")
+    if header_entry is not None:
+        header.comment, header.occurrences = header_entry.comment, list(header_entry.occurrences)
+        header.flags += [flag for flag in header_entry.flags if flag != "fuzzy"]
+        header.previous_msgctxt, header.previous_msgid = header_entry.previous_msgctxt, header_entry.previous_msgid
+        header.previous_msgid_plural = header_entry.previous_msgid_plural
     obsolete = [e for e in po if e.obsolete and _first_msgstr(e)]
     entries = [header, *(e for e in po if not e.obsolete), *obsolete]
     return "\n".join("".join(line + "\n" for line in entry_lines(entry, width=width)) for entry in entries)
+
+
+def header_msgstr(metadata: dict[str, str]) -> str:
+    """The header entry's msgstr for *metadata*, one `Name: value` line per field, in its order."""
+    return "".join(f"{name}: {value}\n" for name, value in metadata.items())
 
 
 def entry_lines(entry: polib.POEntry, *, width: int = PAGE_WIDTH) -> list[str]:
@@ -158,7 +178,7 @@ def _flags(entry: polib.POEntry) -> tuple[list[str], str | None, bool]:
             language = language or name
         elif state == "no":
             flags.append(f"no-{name}-format")
-    if value_range:
+    if value_range and not entry.obsolete:  # gettext forgets the range of an obsolete entry
         flags.append(value_range)
     if wrap is False:
         flags.append("no-wrap")
@@ -182,11 +202,20 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int | None, lang
     The string is written in pieces that each end with a `\\n` escape; every
     piece is broken where it would run past the page (*width* None: never).
     """
-    protected = _directive_interiors(value, language, translated=keyword.startswith("msgstr"))
     # Columns available for the text between the quotes on a continuation line,
     # and where the text starts on the keyword's own line.
     room = (width - 1 - (len(prefix) + 1)) if width is not None else None
     first_start = len(keyword) + 1
+    if (
+        "\n" not in value
+        and (room is None or first_start + len(value) <= room)
+        and not _NEEDS_ESCAPE.search(value)
+        and _all_narrow(value)
+    ):
+        # Most strings: one line of one-column characters that fits, so no break
+        # opportunity can matter (the general path below gives the same line).
+        return [f'{prefix}{keyword} "{value}"']
+    protected = _directive_interiors(value, language, translated=keyword.startswith("msgstr"))
     lines: list[str] = []
     first_line = True
     start = 0

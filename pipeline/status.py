@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import polib
 
-from .catalog import is_machine
+from .catalog import is_machine, is_translated
 
 
 @dataclass
@@ -52,14 +52,17 @@ class CatalogueStats:
 
 
 def catalogue_stats(po: polib.POFile, *, language: str, domain: str) -> CatalogueStats:
-    """Count a catalogue's entries by state (header entry excluded)."""
+    """Count a catalogue's entries by state (header entry excluded), as `msgfmt --statistics` does.
+
+    A plural entry counts once, and is translated when its first form is (gettext's test).
+    """
     stats = CatalogueStats(language=language, domain=domain)
     for entry in po:
-        if not entry.msgid:
+        if not entry.msgid and entry.msgctxt is None:
             continue
         if entry.obsolete:
             stats.obsolete.add(entry)
-        elif not entry.msgstr:
+        elif not is_translated(entry):
             stats.untranslated.add(entry)
         elif entry.fuzzy:
             (stats.fuzzy_machine if is_machine(entry) else stats.fuzzy_human).add(entry)

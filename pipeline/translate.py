@@ -41,8 +41,8 @@ def pending_entries(po: polib.POFile, *, refresh_mt: bool = False, replace_place
 
     pending = []
     for entry in po:
-        if entry.obsolete or not entry.msgid:
-            continue
+        if entry.obsolete or not entry.msgid or entry.msgid_plural:
+            continue  # plural entries are left to translators: one sentence cannot fill every form
         if not entry.msgstr or (refresh_mt and is_machine(entry)) or (replace_placeholders and is_placeholder(entry)):
             pending.append(entry)
     return pending
@@ -98,7 +98,7 @@ def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:
                 entry.flags.append("fuzzy")
             kept = [
                 line
-                for line in entry.tcomment.splitlines()
+                for line in (entry.tcomment.split("\n") if entry.tcomment else [])  # PO comment lines end only at \n
                 if not line.startswith((MT_MARK, REVIEW_MARK))
             ]
             entry.tcomment = "\n".join(notes + kept)

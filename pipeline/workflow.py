@@ -25,7 +25,15 @@ from .bundle import (
     remove_leftover_temporaries,
     write_bundle,
 )
-from .catalog import MergeReport, catalogue_path, merge, read_catalogue, write_catalogue
+from .catalog import (
+    Catalogue,
+    MergeReport,
+    catalogue_path,
+    merge,
+    open_catalogue,
+    read_catalogue,
+    write_catalogue,
+)
 from .compile import compile_catalogue, mo_path
 from .engines import Engine, produces_translations
 from .errors import CatalogueError, EngineError, OutputError, SourceError, TranslationInterrupted
@@ -109,11 +117,18 @@ class TranslationJob:
     """The pending work of one language across every domain."""
 
     language: str
-    paths: list[Path]
-    catalogues: list[polib.POFile]
+    opened: list[Catalogue]
     pending: int
     source_language: str
     refresh_mt: bool = False
+
+    @property
+    def paths(self) -> list[Path]:
+        return [catalogue.path for catalogue in self.opened]
+
+    @property
+    def catalogues(self) -> list[polib.POFile]:
+        return [catalogue.po for catalogue in self.opened]
 
     def run(self, engine: Engine, progress: Callable[[int], None] | None = None) -> TranslateResult:
         return fill_catalogues(
@@ -126,7 +141,7 @@ class TranslationJob:
         )
 
     def save(self) -> list[Path]:
-        return [path for po, path in zip(self.catalogues, self.paths) if write_catalogue(po, path)]
+        return [catalogue.path for catalogue in self.opened if write_catalogue(catalogue)]
 
 
 def reference(settings: Settings, path: Path) -> str:
@@ -202,7 +217,7 @@ def update(
             lang = language(code)
             path = catalogue_path(settings.locale_path, lang.code, domain)
             try:
-                po = read_catalogue(path, language=lang) if path.exists() else None
+                po = open_catalogue(path, language=lang) if path.exists() else None
             except CatalogueError as exc:
                 report.skip(lang.code, domain, exc)
                 continue
@@ -214,15 +229,19 @@ def update(
             )
             # The memory answers before any engine: MT only sees what it cannot.
             memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
-            if po is not None and _same_entries(po, merged):
-                merged = po  # nothing to merge: keep the file byte for byte
+            if po is not None and _same_entries(po.po, merged):
+                target = po  # nothing to merge: keep the file byte for byte
+            elif po is not None:
+                target = Catalogue(merged, path, po.fingerprint, po.header_text, header_entry=po.header_entry)
+            else:
+                target = Catalogue(merged, path)
             try:
-                changed = write_catalogue(merged, path)
+                changed = write_catalogue(target)
             except CatalogueError as exc:  # a translator saved it meanwhile: their edit wins
                 report.skip(lang.code, domain, exc)
                 continue
             if changed:
-                memories[lang.code].index_file(path, merged)
+                memories[lang.code].index_file(path, target)
             report.results.append(UpdateResult(lang.code, domain, path, merge_report, changed, memory_report))
     return report
 
@@ -264,25 +283,21 @@ def translation_jobs(
     jobs = []
     for code in languages:
         lang = language(code)
-        paths, catalogues = [], []
+        opened = []
         for domain in domains:
             path = catalogue_path(settings.locale_path, lang.code, domain)
             if not path.exists():
                 continue
             try:
-                catalogues.append(read_catalogue(path, language=lang))
+                opened.append(open_catalogue(path, language=lang))
             except CatalogueError as exc:
                 if report is None:
                     raise
                 report.skip(lang.code, domain, exc)
                 continue
-            paths.append(path)
-        pending = len({
-            e.msgid
-            for po in catalogues
-            for e in pending_entries(po, refresh_mt=refresh_mt, replace_placeholders=produces_translations(settings.engine))
-        })
-        jobs.append(TranslationJob(lang.code, paths, catalogues, pending, settings.source_language, refresh_mt))
+        replace = produces_translations(settings.engine)
+        pending = len({e.msgid for c in opened for e in pending_entries(c.po, refresh_mt=refresh_mt, replace_placeholders=replace)})
+        jobs.append(TranslationJob(lang.code, opened, pending, settings.source_language, refresh_mt))
     return jobs
 
 
@@ -662,7 +677,7 @@ def back_translate(
         for path, entry in entries:
             back = backs[entry.msgstr]
             score = round(chrf.sentence_score(back, [entry.msgid]).score, 1)
-            lines = [line for line in entry.tcomment.splitlines() if not line.startswith(BACK_MARK)]
+            lines = [line for line in (entry.tcomment.split("\n") if entry.tcomment else []) if not line.startswith(BACK_MARK)]
             entry.tcomment = "\n".join(lines + [f"{BACK_MARK}{score} ({back[:60]}{'…' if len(back) > 60 else ''})"])
             results.append(BackTranslation(job.language, path.stem, entry.msgid, entry.msgstr, back, score))
         job.save()
@@ -690,7 +705,8 @@ def _same_entries(old: polib.POFile, new: polib.POFile) -> bool:
     """True when a merge changed nothing but header dates."""
     def key(po):
         return [
-            (e.msgctxt, e.msgid, e.msgstr, e.obsolete, tuple(e.flags), e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgid)
+            (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), e.obsolete, tuple(e.flags),
+             e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural)
             for e in po
         ]
     return key(old) == key(new) and {
@@ -780,10 +796,10 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
     for code, entries in by_language.items():
         lang = language(code)
         target = compendium_path(settings.locale_path, lang.code)
-        compendium = read_catalogue(target, language=lang) if target.exists() else to_po([], lang)
-        changed = merge_into_compendium(compendium, entries)
+        compendium = open_catalogue(target, language=lang) if target.exists() else Catalogue(to_po([], lang), target)
+        changed = merge_into_compendium(compendium.po, entries)
         if changed:
-            write_catalogue(compendium, target)
+            write_catalogue(compendium)
         with TranslationMemory.open(settings.locale_path, lang) as memory:
             memory.refresh(memory_sources(settings.locale_path, lang.code))
             results.append(MemoryResult(lang.code, len(memory), target, changed))

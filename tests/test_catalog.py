@@ -153,3 +153,200 @@ def test_every_written_catalogue_passes_msgfmt_check(tmp_path):
     write_catalogue(po, path)
     subprocess.run(["msgfmt", "-c", "-o", str(tmp_path / "uk.mo"), str(path)], check=True)
     assert polib.pofile(str(path)).find(po[1].msgid).msgstr == po[1].msgstr
+
+
+# --- Reading what msgfmt reads, refusing what it refuses (issue 10) -------------------------
+
+from pipeline.catalog import Catalogue, format_catalogue, open_catalogue, parse_catalogue  # noqa: E402
+from pipeline.compile import compile_catalogue  # noqa: E402
+from pipeline.status import catalogue_stats  # noqa: E402
+from pipeline.workflow import update  # noqa: E402
+from pipeline.settings import load_settings  # noqa: E402
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+
+
+def po_bytes(body: str, *, charset: str = "UTF-8", encoding: str = "utf-8") -> bytes:
+    return (HEADER.format(charset=charset) + body).encode(encoding)
+
+
+def msgfmt_check(path) -> subprocess.CompletedProcess:
+    return subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(
+    "body, line, problem",
+    [
+        ('msgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 5, "missing 'msgstr' section"),
+        ('msgid "a"\nmsgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n', 8, "duplicate message definition"),
+        ('#~ msgid "a"\n#~ msgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n', 8, "duplicate message definition"),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr[1] "b"\n', 7, "first plural form has nonzero index"),
+        ('msgid "a"\nmsgstr[0] "b"\n', 6, "missing 'msgid_plural' section"),
+        ('msgid "a"\nmsgstr "b\n', 6, "syntax error: end-of-line within string"),
+    ],
+    ids=["missing-msgstr", "live-and-obsolete", "two-obsolete", "plural-index", "plural-without-msgid_plural", "unterminated"],
+)
+def test_what_msgfmt_refuses_is_refused_with_file_and_line(tmp_path, body, line, problem):
+    path = tmp_path / "bad.po"
+    path.write_bytes(po_bytes(body))
+    if shutil.which("msgfmt"):
+        assert msgfmt_check(path).returncode != 0  # the oracle refuses it too
+    with pytest.raises(CatalogueError, match=rf"bad.po:{line}: malformed catalogue \({problem}"):
+        open_catalogue(path)
+
+
+def test_line_like_characters_inside_strings_are_text():
+    odd = "a\u2028b\u2029c\x85d\fe\vf"
+    catalogue = parse_catalogue(po_bytes(f'msgid "{odd}"\nmsgstr "{odd}!"\n'))
+    (entry,) = catalogue.po
+    assert (entry.msgid, entry.msgstr) == (odd, odd + "!")
+
+
+def test_an_article_with_a_line_separator_gives_a_template_the_next_command_reads(tmp_path):
+    from pipeline.extract import write_template
+
+    article = parse_article("Head\n\nOne\u2028sentence here. Two.\n".encode(), path="a.txt")
+    write_template([article], tmp_path / "a.pot")
+    assert any("\u2028" in e.msgid for e in read_catalogue(tmp_path / "a.pot"))
+
+
+@pytest.mark.parametrize("charset, encoding", [("ISO-8859-1", "latin-1"), ("CP1251", "cp1251"), ("KOI8-R", "koi8_r")])
+def test_a_catalogue_in_its_declared_charset_is_read_and_rewritten_in_utf8(tmp_path, charset, encoding):
+    text = "Привет" if encoding != "latin-1" else "Café crème"
+    path = tmp_path / "old.po"
+    path.write_bytes(po_bytes(f'msgid "Hello"\nmsgstr "{text}"\n', charset=charset, encoding=encoding))
+    catalogue = open_catalogue(path)
+    assert catalogue.po[0].msgstr == text and catalogue.charset == charset
+    assert write_catalogue(catalogue) is True
+    assert "charset=UTF-8" in path.read_text(encoding="utf-8") and text in path.read_text(encoding="utf-8")
+    assert open_catalogue(path).po[0].msgstr == text
+
+
+@needs_gettext
+def test_utf8_labelled_latin1_is_read_as_declared_and_compiles_without_a_traceback(tmp_path):
+    path = tmp_path / "mislabelled.po"
+    path.write_bytes(po_bytes('msgid "Hello"\nmsgstr "Café"\n', charset="ISO-8859-1"))
+    po = read_catalogue(path)
+    assert po[0].msgstr == "CafÃ©"  # what msgfmt reads too: the bytes as ISO-8859-1
+    assert compile_catalogue(po, tmp_path / "mislabelled.mo") is True
+
+
+def test_an_unknown_charset_is_a_clear_error(tmp_path):
+    path = tmp_path / "odd.po"
+    path.write_bytes(po_bytes('msgid "a"\nmsgstr "b"\n', charset="NO-SUCH-CHARSET"))
+    with pytest.raises(CatalogueError, match="charset=NO-SUCH-CHARSET, which is not a known encoding"):
+        open_catalogue(path)
+
+
+def test_a_byte_order_mark_is_skipped():
+    assert parse_catalogue(b"\xef\xbb\xbf" + po_bytes('msgid "a"\nmsgstr "b"\n')).po[0].msgstr == "b"
+
+
+def test_obsolete_previous_lines_and_every_flag_survive_a_rewrite(tmp_path):
+    body = (
+        '#, fuzzy, python-format, range: 1..9, no-wrap, no-check-numbers\n#| msgctxt "old"\n#| msgid "before %d"\n'
+        'msgid "after %d"\nmsgstr "після %d"\n\n# note\n#~| msgid "older"\n#~ msgid "gone"\n#~ msgstr "зникло"\n'
+    )
+    path = tmp_path / "x.po"
+    path.write_bytes(po_bytes(body))
+    catalogue = open_catalogue(path)
+    live, gone = catalogue.po
+    assert (live.previous_msgctxt, live.previous_msgid) == ("old", "before %d")
+    assert set(live.flags) == {"fuzzy", "python-format", "range: 1..9", "no-wrap", "no-check-numbers"}
+    assert (gone.obsolete, gone.previous_msgid, gone.tcomment) == (True, "older", "note")
+    text = format_catalogue(catalogue)
+    assert '#~| msgid "older"\n#~ msgid "gone"' in text and "no-check-numbers" in text and "range: 1..9" in text
+    assert format_catalogue(parse_catalogue(text.encode())) == text
+
+
+def test_header_order_and_repeated_fields_survive_a_merge(tmp_path):
+    header = (
+        '# Translators: someone\n#. made by hand\n#: somewhere.c:3\n#, no-wrap\nmsgid ""\nmsgstr ""\n"Project-Id-Version: article\\n"\n"Language: uk\\n"\n'
+        '"X-Generator: Poedit 3.4\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n"X-Generator: Weblate 5\\n"\n'
+        '"MIME-Version: 1.0\\n"\n\n'
+    )
+    path = tmp_path / "uk.po"
+    path.write_bytes((header + 'msgid "Head"\nmsgstr "Заголовок"\n').encode())
+    old = open_catalogue(path)
+    merged, report = merge(template("Head\n\nNew one here.\n"), old, UK)
+    assert write_catalogue(Catalogue(merged, path, old.fingerprint, old.header_text, header_entry=old.header_entry)) is True
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Translators: someone\n#. made by hand\n#: somewhere.c:3\n#, no-wrap\nmsgid \"\"\n")
+    assert text.index("Project-Id-Version") < text.index("Language: uk") < text.index("Poedit") < text.index("Weblate")
+    assert text.index("Weblate") < text.index("MIME-Version") < text.index("Plural-Forms")  # a new field goes last
+    assert report.kept == 1 and report.new == 1
+
+
+def test_a_live_and_an_obsolete_duplicate_never_replaces_a_reviewed_translation(project):
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = read_catalogue(path)
+    reviewed = next(e for e in po if e.msgstr and not e.fuzzy)
+    before = path.read_bytes()
+    path.write_bytes(before + f'\n#~ msgid "{reviewed.msgid}"\n#~ msgstr "obsolete text"\n'.encode())
+    report = update(load_settings(project), languages=("uk",))
+    assert report.exit_code == 2
+    (skipped,) = report.skipped
+    assert "duplicate message definition" in skipped.reason and "article.po:" in skipped.reason
+    assert path.read_bytes().startswith(before) and b"obsolete text" in path.read_bytes()  # untouched: the translator resolves it
+
+
+def test_plural_entries_keep_every_form_through_a_merge_and_count_as_msgfmt_does():
+    pot = polib.POFile()
+    pot.append(polib.POEntry(msgid="%d soldier", msgid_plural="%d soldiers", msgstr_plural={0: "", 1: ""}, flags=["c-format"]))
+    pot.append(polib.POEntry(msgid="May", msgctxt="month", msgstr=""))
+    old = polib.POFile()
+    old.metadata = {"Plural-Forms": UK.plural_forms}
+    old.append(polib.POEntry(msgid="%d soldier", msgid_plural="%d soldiers", msgstr_plural={0: "%d солдат", 1: "%d солдати", 2: "%d солдатів"}))
+    old.append(polib.POEntry(msgid="May", msgctxt="month", msgstr="травень", tcomment="checked", flags=["no-check-length-ratio"]))
+    old.append(polib.POEntry(msgid="%d tank", msgid_plural="%d tanks", msgstr_plural={0: "%d танк", 1: "%d танки", 2: "%d танків"}))
+    merged, report = merge(pot, old, UK)
+    soldiers, may, tanks = merged
+    assert soldiers.msgstr_plural == old[0].msgstr_plural and soldiers.flags == ["c-format"]
+    assert (may.msgstr, may.tcomment, may.flags) == ("травень", "checked", ["no-check-length-ratio"])
+    assert tanks.obsolete and tanks.msgstr_plural == old[2].msgstr_plural
+    assert (report.kept, report.obsoleted, report.new) == (2, 1, 0)
+    stats = catalogue_stats(merged, language="uk", domain="x")
+    assert (stats.translated.entries, stats.untranslated.entries, stats.obsolete.entries) == (2, 0, 1)
+
+
+@needs_gettext
+def test_new_catalogues_and_the_compendium_pass_msgfmt_check_without_a_warning(empty_project):
+    from pipeline.workflow import extract, memory_export
+
+    settings = load_settings(empty_project)
+    extract(settings, ["seeds/article.txt"])
+    update(settings, languages=("uk", "pl"))
+    for code in ("uk", "pl"):  # the compendium is the memory's PO export
+        memory_export(settings, languages=(code,), format="po", out=empty_project / "locale" / code / "compendium.po")
+    written = sorted((empty_project / "locale").glob("*/compendium.po")) + sorted((empty_project / "locale").glob("*/LC_MESSAGES/*.po"))
+    assert len(written) == 4
+    for path in written:
+        result = msgfmt_check(path)
+        assert (result.returncode, result.stderr) == (0, ""), path
+
+
+def test_a_comment_after_a_string_belongs_to_the_next_entry_as_in_gettext():
+    first, second = parse_catalogue(po_bytes('msgid "a"\nmsgstr "b" # c\n\n  msgid   "d"\n\tmsgstr\t"e"\n')).po
+    assert (first.msgstr, first.tcomment, second.tcomment, second.msgstr) == ("b", "", "c", "e")
+
+
+def test_a_domain_directive_is_refused_with_what_to_do():
+    with pytest.raises(CatalogueError, match=r":5: malformed catalogue \(a `domain` directive.*split it, one file per domain"):
+        parse_catalogue(po_bytes('domain "x"\nmsgid "a"\nmsgstr "b"\n'), path="d.po")
+
+
+def test_the_charset_is_the_header_s_not_a_string_s():
+    body = 'msgid "Quoted:"\nmsgstr ""\n"Content-Type: text/plain; charset=KOI8-R\\n"\n"Привет"\n'
+    assert parse_catalogue(body.encode("utf-8")).po[0].msgstr.endswith("Привет")  # no header: UTF-8
+    assert parse_catalogue(body).po[0].msgstr.endswith("Привет")  # text in, text kept
+
+
+def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separator():
+    from pipeline.engines.pseudo import PseudoEngine
+    from pipeline.translate import fill_catalogues
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="One sentence.", msgstr="", tcomment="see\u2028this"))
+    fill_catalogues([po], PseudoEngine(), source="en", target="uk")
+    assert po[0].msgstr and po[0].tcomment.split("\n")[-1] == "see\u2028this"

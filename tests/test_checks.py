@@ -26,8 +26,8 @@ def fails(function, source: str, target: str, *, language: str = "uk", glossary=
     return bool(function(source, target, language=language, glossary=glossary))
 
 
-def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False) -> polib.POEntry:
-    return polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags), obsolete=obsolete)
+def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False, tcomment: str = "") -> polib.POEntry:
+    return polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags), obsolete=obsolete, tcomment=tcomment)
 
 
 # --------------------------------------------------------------------------- registry
@@ -270,6 +270,23 @@ def test_no_check_flag_silences_one_check_on_one_entry():
     assert {f.check for f in findings} == {"end-punctuation"} and findings[0].fuzzy
 
 
+def test_no_check_translator_comment_silences_and_survives_msgmerge_and_msgcat(tmp_path):
+    import subprocess
+
+    bad = "Втрачено танки"
+    commented = entry("2,449 tanks were lost.", bad, tcomment="Rounded on purpose.\nno-check-numbers: the editor asked for no figure")
+    assert {f.check for f in check_entry(commented, language="uk")} == {"end-punctuation"}
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "uk"}
+    po.append(commented)
+    path = tmp_path / "uk.po"
+    path.write_text(str(po), encoding="utf-8")
+    for command in (["msgcat", str(path)], ["msgmerge", "-q", str(path), str(path)]):
+        text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        again = polib.pofile(text)
+        assert checks.silenced(again[0]) == {"numbers"}, command
+
+
 def test_only_translated_live_entries_are_checked():
     assert check_entry(entry("2,449 tanks.", ""), language="uk") == []
     assert check_entry(entry("2,449 tanks.", "Танки.", obsolete=True), language="uk") == []
@@ -348,7 +365,7 @@ def test_real_catalogues_are_caught_when_spoiled(code):
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_real_catalogues_silence_only_the_converted_distance(code):
-    """The one silenced entry is the miles → kilometres conversion; without its flag, exactly `numbers` fires."""
+    """The one silenced entry is the miles → kilometres conversion; without its comment, exactly `numbers` fires."""
     po = polib.pofile(str(ROOT / "locale" / code / "LC_MESSAGES" / "article.po"))
     glossary = load_glossary(ROOT / "locale" / "glossary.csv")
     silenced = [(e.msgid[:26], checks.silenced(e)) for e in po if checks.silenced(e)]
@@ -356,7 +373,7 @@ def test_real_catalogues_silence_only_the_converted_distance(code):
     converted = next(e for e in po if checks.silenced(e))
     assert "miles" in converted.tcomment and "km" in converted.tcomment  # the translator says why
     assert not converted.fuzzy
-    converted.flags.remove("no-check-numbers")
+    converted.tcomment = "\n".join(line for line in converted.tcomment.split("\n") if not line.startswith("no-check-"))
     assert {f.check for f in check_entry(converted, language=code, glossary=glossary)} == {"numbers"}
 
 

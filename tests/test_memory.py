@@ -218,6 +218,8 @@ def test_update_reads_and_writes_only_the_named_domains(project, monkeypatch):
     real = workflow.read_catalogue
     monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
     monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
+    real_open = workflow.open_catalogue
+    monkeypatch.setattr(workflow, "open_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real_open(path, **kw))
     read_bytes = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self.name) or read_bytes(self))
     (project / "seeds/third.txt").write_text("A third report\n\nThe bridge in Lviv reopened on Tuesday.", encoding="utf-8")
@@ -327,8 +329,9 @@ def test_memory_cli_refuses_bad_requests_with_one_line(project):
 
 def _count_parses(monkeypatch) -> list[str]:
     parsed: list[str] = []
-    real = workflow.read_catalogue
-    monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).parent.parent.name) or real(path, **kw))
+    for name in ("read_catalogue", "open_catalogue"):
+        real = getattr(workflow, name)
+        monkeypatch.setattr(workflow, name, lambda path, _real=real, **kw: parsed.append(Path(path).parent.parent.name) or _real(path, **kw))
     return parsed
 
 

@@ -34,14 +34,22 @@ class PseudoEngine:
     def translate_batch(self, sentences, *, source, target, progress=None):
         results = []
         for sentence in sentences:
-            results.append(self.pseudolocalise(sentence))
+            results.append(self.pseudolocalise(sentence, source=source, target=target))
             if progress:
                 progress(1)
         return results
 
-    def pseudolocalise(self, text: str) -> str:
-        """Accent every letter outside protected spans, pad and bracket the result."""
-        keep = [(span.start, span.end) for span in find_spans(text)]
+    def pseudolocalise(self, text: str, *, source: str | None = None, target: str | None = None) -> str:
+        """Accent every letter outside protected spans, pad and bracket the result.
+
+        Given the languages, a number with separators is written as the
+        target locale writes it (Babel: `61,330` → `61 330` in uk), as a
+        translator would, so the checks and the publishing gate see what a
+        real translation would give them.
+        """
+        spans = find_spans(text)
+        numbers = {(s.start, s.end): s.text for s in spans if s.kind == "number"}
+        keep = [(span.start, span.end) for span in spans]
         keep += [(m.start(), m.end()) for m in MASK_PATTERN.finditer(text)]
         keep.sort()
         pieces, position = [], 0
@@ -49,8 +57,24 @@ class PseudoEngine:
             if start < position:
                 continue
             pieces.append(text[position:start].translate(_ACCENTED))
-            pieces.append(text[start:end])
+            value = text[start:end]
+            if (start, end) in numbers and source and target:
+                value = _localised_number(value, source=source, target=target)
+            pieces.append(value)
             position = end
         pieces.append(text[position:].translate(_ACCENTED))
         padding = "~" * max(1, round(len(text) * self.expansion / 2))
         return f"[{''.join(pieces)} {padding}]"
+
+
+def _localised_number(value: str, *, source: str, target: str) -> str:
+    """*value* (a number as the source locale writes it) as the target locale writes it; as is when not a plain number."""
+    if value.isdigit():
+        return value  # no separator: years, counts, ordinals stay as they are
+    from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+    try:
+        number = parse_decimal(value, locale=source, strict=True)
+        return format_decimal(number, locale=target.replace("-", "_"), decimal_quantization=False)
+    except (NumberFormatError, ValueError, LookupError):
+        return value
