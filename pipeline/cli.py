@@ -339,27 +339,52 @@ def report(
 
 @app.command()
 @reports_errors(writes=False)
-def status(lang: LangOption = None, locale_dir: LocaleOption = None, format: FormatOption = "table") -> None:
-    """Per language and domain: entries and words translated, fuzzy (machine/human), untranslated, obsolete; failed checks."""
+def status(
+    domains: Annotated[Optional[list[str]], typer.Argument(metavar="[DOMAIN]...", help="Only these domains (articles). Default: every domain with a template.", show_default=False)] = None,
+    lang: LangOption = None,
+    locale_dir: LocaleOption = None,
+    format: FormatOption = "table",
+    by_domain: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--by-domain/--by-language",
+            help="One row per catalogue, or one per language (sums over its catalogues). "
+            "Default: per domain for --format json and when DOMAINs are named, per language for the table.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Per language (or per domain): entries and words translated, fuzzy (machine/human), untranslated, obsolete; failed checks."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    report = workflow.status(settings, languages=settings.languages)
-    rows = report.results
-    if not rows and not report.skipped:
+    if domains:
+        domains = list(dict.fromkeys(domains))
+        for domain in domains:
+            if "/" in domain or "\\" in domain or domain.startswith(".") or not (settings.locale_path / f"{domain}.pot").is_file():
+                err.print(f"error: unknown domain {domain!r}: no template {_show(settings.locale_path / (domain + '.pot'))}; run `pipeline extract` first.")
+                raise typer.Exit(2)
+    if by_domain is None:
+        by_domain = format == "json" or bool(domains)
+    text, report = workflow.status_document(settings, languages=settings.languages, domains=domains or None, by_language=not by_domain)
+    if text == "[]" and not report.skipped:
         _nothing_found(settings)
     if format == "json":
-        # Plain JSON: rich's highlighter costs seconds on thousands of rows.
-        typer.echo(json.dumps([{**stats.as_dict(), "failed_checks": failed} for stats, failed in rows], ensure_ascii=False, indent=2))
+        typer.echo(text)  # plain: rich's highlighter costs seconds on thousands of rows
         _finish(report)
         return
     from rich import box
 
-    table = Table(title="Catalogue status: entries/words", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    table.caption = "MT: unreviewed machine suggestions · fuzzy: human translations to review · failed: error checks"
-    for column in ("lang", "domain", "translated", "MT", "fuzzy", "missing", "obsolete", "complete", "failed"):
+    rows = json.loads(text)
+    title = "Catalogue status: entries/words" if by_domain else "Catalogue status by language: entries/words"
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    caption = "MT: unreviewed machine suggestions · fuzzy: human translations to review · failed: error checks"
+    table.caption = caption if by_domain else caption + " · per domain: --by-domain or `pipeline status DOMAIN…`"
+    second = "domain" if by_domain else "catalogues"
+    for column in ("lang", second, "translated", "MT", "fuzzy", "missing", "obsolete", "complete", "failed"):
         table.add_column(column, justify="left" if column in ("lang", "domain") else "right", no_wrap=True)
-    for row, failed in rows:
-        cells = [f"{c.entries}/{c.words}" for c in (row.translated, row.fuzzy_machine, row.fuzzy_human, row.untranslated, row.obsolete)]
-        table.add_row(row.language, row.domain, *cells, f"{row.completeness:.1f}%", str(failed))
+    for row in rows:
+        cells = [f"{row[k]['entries']}/{row[k]['words']}" for k in ("translated", "fuzzy_machine", "fuzzy_human", "untranslated", "obsolete")]
+        label = row["domain"] if by_domain else str(row["catalogues"])
+        table.add_row(row["language"], label, *cells, f"{row['completeness']:.1f}%", str(row["failed_checks"]))
     out.print(table)
     _finish(report)
 

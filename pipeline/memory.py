@@ -124,17 +124,21 @@ def compendium_path(locale_dir: Path, language: str) -> Path:
     return Path(locale_dir) / language / COMPENDIUM
 
 
-def memory_sources(locale_dir: Path, language: str) -> list[Path]:
-    """Every file the memory of *language* is built from: its catalogues and its compendium."""
-    folder = os.path.join(locale_dir, language, "LC_MESSAGES")
+def memory_sources(locale_dir: Path, language: str) -> list[str]:
+    """Every file the memory of *language* is built from: its catalogues and its compendium.
+
+    Absolute, normalised paths as strings, sorted: a year's archive holds
+    thousands, and building a `Path` for each costs more than its `stat`.
+    """
+    folder = os.path.abspath(os.path.join(locale_dir, language, "LC_MESSAGES"))
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".po"))  # strings: thousands of them
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".po"))
     except OSError:
         names = []
-    sources = [Path(folder, name) for name in names]
+    sources = [os.path.join(folder, name) for name in names]
     compendium = compendium_path(locale_dir, language)
     if compendium.is_file():
-        sources.append(compendium)
+        sources.append(os.path.abspath(compendium))
     return sources
 
 
@@ -256,7 +260,7 @@ class TranslationMemory:
 
     # -- keeping it current ----------------------------------------------
 
-    def refresh(self, paths: Iterable[Path], *, parsed: "dict[Path, Catalogue] | None" = None) -> RefreshReport:
+    def refresh(self, paths: Iterable[str | Path], *, parsed: "dict[Path, Catalogue] | None" = None) -> RefreshReport:
         """Index the files among *paths* that changed since they were last indexed; forget vanished ones.
 
         *paths* is every source of this language (`memory_sources`); a file
@@ -271,17 +275,18 @@ class TranslationMemory:
             known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM source")}
             seen = set()
             for path in paths:
-                key = os.path.abspath(path)  # not resolve(): an lstat per folder, for thousands of files
+                # not resolve(): an lstat per folder, for thousands of files; memory_sources' strings are already absolute
+                key = path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
                 seen.add(key)
                 try:
                     stat = os.stat(key)
                 except OSError:
                     continue
-                path = Path(key)
                 row = known.get(key)
                 if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
-                    report.unchanged += 1
+                    report.unchanged += 1  # the common case, kept free of Path objects
                     continue
+                path = Path(key)
                 try:
                     data = path.read_bytes()
                 except OSError as exc:

@@ -96,9 +96,10 @@ class ResultCache:
             self._db.close()
             self._db = None
 
-    def digest(self, path: Path) -> str | None:
+    def digest(self, path: str | Path) -> str | None:
         """The SHA-256 of a file, from the stat cache when the file is unchanged; None if unreadable."""
-        path = os.path.abspath(path)  # not resolve(): one lstat per folder, for thousands of files
+        # not resolve(): one lstat per folder, for thousands of files; status passes absolute strings already
+        path = path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
         try:
             stat = os.stat(path)
         except OSError:
@@ -141,8 +142,10 @@ class ResultCache:
         try:
             for start in range(0, len(keys), 500):
                 part = keys[start : start + 500]
-                for key, value in self._db.execute(f"SELECT key, value FROM result WHERE key IN ({','.join('?' * len(part))})", part):
-                    found[key] = json.loads(value)
+                rows = self._db.execute(f"SELECT key, value FROM result WHERE key IN ({','.join('?' * len(part))})", part).fetchall()
+                # one decoder call for the lot: thousands of json.loads calls cost more than the parsing
+                values = json.loads("[" + ",".join(value for _, value in rows) + "]")
+                found.update(zip((key for key, _ in rows), values))
         except (sqlite3.Error, ValueError):
             return {}
         return found

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import polib
 
 from .catalog import is_machine, is_translated
+
+
+_STATES = ("translated", "fuzzy_machine", "fuzzy_human", "untranslated", "obsolete")
 
 
 @dataclass
@@ -44,10 +47,23 @@ class CatalogueStats:
         total = self.total.entries
         return round(100.0 * self.translated.entries / total, 1) if total else 100.0
 
+    @classmethod
+    def from_counts(cls, language: str, domain: str, counts: dict[str, dict[str, int]]) -> "CatalogueStats":
+        """From the counts as stored by the result cache ({"translated": {"entries": n, "words": n}, ...})."""
+        t, m, h, u, o = (counts[name] for name in _STATES)
+        return cls(language, domain, Counts(t["entries"], t["words"]), Counts(m["entries"], m["words"]),
+                   Counts(h["entries"], h["words"]), Counts(u["entries"], u["words"]), Counts(o["entries"], o["words"]))
+
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["total"] = asdict(self.total)
-        data["completeness"] = self.completeness
+        # by hand, not dataclasses.asdict (a deep copy): status encodes thousands of rows
+        data: dict = {"language": self.language, "domain": self.domain}
+        for name in _STATES:
+            counts = getattr(self, name)
+            data[name] = {"entries": counts.entries, "words": counts.words}
+        t, m, h, u = self.translated, self.fuzzy_machine, self.fuzzy_human, self.untranslated
+        entries = t.entries + m.entries + h.entries + u.entries
+        data["total"] = {"entries": entries, "words": t.words + m.words + h.words + u.words}
+        data["completeness"] = round(100.0 * self.translated.entries / entries, 1) if entries else 100.0
         return data
 
 
@@ -69,3 +85,36 @@ def catalogue_stats(po: polib.POFile, *, language: str, domain: str) -> Catalogu
         else:
             stats.translated.add(entry)
     return stats
+
+
+def language_totals(rows: list[tuple[CatalogueStats, int]]) -> list[tuple[CatalogueStats, int, int]]:
+    """Sum per-catalogue rows by language: (stats with domain "", failed checks, number of catalogues), in first-seen order."""
+    totals: dict[str, list] = {}
+    for stats, failed in rows:
+        item = totals.get(stats.language)
+        if item is None:
+            item = totals[stats.language] = [CatalogueStats(language=stats.language, domain=""), 0, 0]
+        into = item[0]
+        for name in _STATES:
+            mine, theirs = getattr(into, name), getattr(stats, name)
+            mine.entries += theirs.entries
+            mine.words += theirs.words
+        item[1] += failed
+        item[2] += 1
+    return [tuple(item) for item in totals.values()]
+
+
+def status_items(rows: list[tuple[CatalogueStats, int]], *, by_language: bool = False) -> list[dict]:
+    """The rows of `pipeline status --format json`: one per catalogue, or per language (`domain` null, `catalogues` n)."""
+    if by_language:
+        return [{**stats.as_dict(), "domain": None, "catalogues": count, "failed_checks": failed}
+                for stats, failed, count in language_totals(rows)]
+    return [{**stats.as_dict(), "failed_checks": failed} for stats, failed in rows]
+
+
+def status_json(items: list[dict]) -> str:
+    """JSON text of *items*, one per line (json's indenting encoder is pure Python: seconds on a year's archive)."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return "[\n" + ",\n".join(encode(item) for item in items) + "\n]" if items else "[]"

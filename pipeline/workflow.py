@@ -7,6 +7,7 @@ atomically. Nothing here prints; results come back as data.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +192,10 @@ def extract(settings: Settings, sources) -> list[ExtractResult]:
 
 def known_domains(settings: Settings) -> list[str]:
     """Domains that have a template under the locale folder."""
-    return sorted(p.stem for p in settings.locale_path.glob("*.pot"))
+    try:  # names, not Path objects: a year's archive has thousands
+        return sorted(name[:-4] for name in os.listdir(settings.locale_path) if name.endswith(".pot") and len(name) > 4)
+    except OSError:
+        return []
 
 
 def update(
@@ -346,12 +350,31 @@ def existing_catalogues(
     settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None
 ) -> Iterator[tuple[Language, str, Path]]:
     """(language, domain, path) of every catalogue that exists for *languages* × *domains*."""
+    for lang, domain, path in _catalogue_files(settings, languages=languages, domains=domains):
+        yield lang, domain, Path(path)
+
+
+def _catalogue_files(
+    settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None
+) -> Iterator[tuple[Language, str, str]]:
+    """As existing_catalogues, with each path an absolute string (status builds no Path for a cached row)."""
     domains = domains or known_domains(settings)
+    root = os.path.abspath(settings.locale_path)
     for code in languages:
         lang = language(code)
+        folder = os.path.join(root, lang.code, "LC_MESSAGES")
+        if len(domains) > 50:  # a year's archive: one listing of the folder, not one stat per domain
+            try:
+                present = {n[:-3] for n in os.listdir(folder) if n.endswith(".po")}
+            except OSError:
+                present = set()
+            for domain in domains:
+                if domain in present:
+                    yield lang, domain, f"{folder}{os.sep}{domain}.po"
+            continue
         for domain in domains:
-            path = catalogue_path(settings.locale_path, lang.code, domain)
-            if path.exists():
+            path = os.path.join(folder, f"{domain}.po")
+            if os.path.exists(path):
                 yield lang, domain, path
 
 
@@ -562,15 +585,15 @@ def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str]
         context = ("status", code_version(), cache.digest(glossary_path), settings.source_language)
         wanted = [
             (lang, domain, path, cache.key(context, cache.digest(path), lang.code, domain))
-            for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains)
+            for lang, domain, path in _catalogue_files(settings, languages=languages, domains=domains)
         ]
         hits = cache.get_many([key for *_, key in wanted])
         for lang, domain, path, key in wanted:
             hit = hits.get(key)
             if hit is not None:
-                counts = {k: Counts(**v) for k, v in hit["stats"].items()}
-                report.results.append((CatalogueStats(language=lang.code, domain=domain, **counts), hit["failed"]))
+                report.results.append((CatalogueStats.from_counts(lang.code, domain, hit["stats"]), hit["failed"]))
                 continue
+            path = Path(path)
             try:
                 po = read_catalogue(path, language=lang)
             except CatalogueError as exc:  # never cached: reported every time
@@ -584,6 +607,43 @@ def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str]
             cache.put(key, {"stats": {k: vars(v) for k, v in vars(stats).items() if isinstance(v, Counts)}, "failed": failed})
             report.results.append((stats, failed))
     return report
+
+
+def status_document(
+    settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None, by_language: bool = False
+) -> tuple[str, Report]:
+    """`pipeline status --format json` as text (`status.status_json`), and the report of what was skipped.
+
+    The whole document is cached under one key made of every catalogue's
+    content digest (from the stat cache): with nothing changed, status costs
+    a `stat` per catalogue and one query, whatever the size of the archive.
+    A document with a skipped (unreadable) catalogue is never cached, so the
+    skip is reported every time.
+    """
+    from .resultcache import ResultCache, code_version
+    from .status import status_items, status_json
+
+    files = list(_catalogue_files(settings, languages=languages, domains=domains))
+
+    def document_key(cache: ResultCache) -> str | None:
+        digests = [cache.digest(path) for _, _, path in files]
+        if not files or None in digests:
+            return None
+        context = ("status-document", code_version(), cache.digest(settings.locale_path / "glossary.csv"), settings.source_language, by_language)
+        return cache.key(context, [(lang.code, domain, digest) for (lang, domain, _), digest in zip(files, digests)])
+
+    with ResultCache.open(settings.locale_path) as cache:
+        key = document_key(cache)
+        hit = cache.get(key) if key else None
+    if isinstance(hit, str):
+        return hit, Report()
+    report = status(settings, languages=languages, domains=domains)
+    text = status_json(status_items(report.results, by_language=by_language))
+    if key and report.results and not report.skipped:
+        with ResultCache.open(settings.locale_path) as cache:
+            if document_key(cache) == key:  # nothing changed while it was computed
+                cache.put(key, text)
+    return text, report
 
 
 def check(
