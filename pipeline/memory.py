@@ -135,7 +135,8 @@ def memory_sources(locale_dir: Path, language: str) -> list[str]:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".po"))
     except OSError:
         names = []
-    sources = [os.path.join(folder, name) for name in names]
+    prefix = folder + os.sep
+    sources = [prefix + name for name in names]
     compendium = compendium_path(locale_dir, language)
     if compendium.is_file():
         sources.append(os.path.abspath(compendium))

@@ -424,3 +424,63 @@ def test_reindexing_a_file_changes_only_what_changed_and_matches_a_rebuild(tmp_p
         memory.refresh(memory_sources(locale, "uk"))
         assert sorted(memory.entries(), key=lambda e: e.msgid) == incremental
         assert len(memory) == 50
+
+
+def test_refresh_sees_an_in_place_edit_that_leaves_the_folder_untouched(tmp_path):
+    """A translator's editor may rewrite a file in place: the folder's mtime stays, the file's changes."""
+    import os
+
+    locale = tmp_path / "locale"
+    paths = [write_po(locale, f"d{i}", {f"Old sentence {i} from the archive.": f"Старе речення {i}."}) for i in range(3)]
+    for path in paths:
+        os.utime(path, ns=(10**18, 10**18))
+    folder = paths[0].parent
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        before = folder.stat().st_mtime_ns
+        data = paths[1].read_bytes()
+        edited = data.replace("Старе речення 1.".encode(), "Нове речення 1.".encode().ljust(len("Старе речення 1.".encode()), b" "))
+        assert len(edited) == len(data) and edited != data
+        with open(paths[1], "r+b") as handle:  # same size, same inode, same folder entry
+            handle.write(edited)
+        os.utime(paths[1], ns=(10**18 + 10**9, 10**18 + 10**9))
+        assert folder.stat().st_mtime_ns == before
+        report = memory.refresh(memory_sources(locale, "uk"))
+        assert [p.name for p in report.indexed] == ["d1.po"] and report.unchanged == 2
+        assert memory.exact("Old sentence 1 from the archive.").startswith("Нове речення 1.")
+
+
+def test_status_document_cache_domains_and_totals(project, monkeypatch):
+    import json
+    import os
+
+    for path in (project / "locale").rglob("*.po"):
+        os.utime(path, ns=(10**18, 10**18))
+    assert invoke("memory", "rebuild").exit_code == 0
+    rows = json.loads(invoke("status", "--format", "json").output)
+    totals = json.loads(invoke("status", "--format", "json", "--by-language").output)
+    assert [t["language"] for t in totals] == [r["language"] for r in rows]  # one catalogue per language here
+    for total, row in zip(totals, rows):
+        assert total["domain"] is None and total["catalogues"] == 1
+        assert {k: v for k, v in total.items() if k not in ("domain", "catalogues")} == {k: v for k, v in row.items() if k != "domain"}
+    assert json.loads(invoke("status", "article", "--format", "json").output) == rows
+    table = invoke("status").output
+    assert "by language" in table and "catalogues" in table and "article" not in table
+    assert "article" in invoke("status", "--by-domain").output and "article" in invoke("status", "article").output
+    unknown = invoke("status", "../etc")
+    assert unknown.exit_code == 2 and "unknown domain" in unknown.output
+    # nothing changed: the whole document comes from one cache row, no per-catalogue work at all
+    computed = []
+    real = workflow.status
+    monkeypatch.setattr(workflow, "status", lambda *a, **kw: computed.append(1) or real(*a, **kw))
+    assert json.loads(invoke("status", "--format", "json").output) == rows and computed == []
+    po_path = project / "locale/pl/LC_MESSAGES/article.po"
+    po = polib.pofile(str(po_path), wrapwidth=79)
+    next(e for e in po if e.msgid and not e.fuzzy and e.msgstr).flags.append("fuzzy")
+    po.save()
+    changed = json.loads(invoke("status", "--format", "json").output)
+    assert computed == [1]
+    pl = next(r for r in changed if r["language"] == "pl")
+    before = next(r for r in rows if r["language"] == "pl")
+    assert pl["translated"]["entries"] == before["translated"]["entries"] - 1 and pl["fuzzy_human"]["entries"] >= 1
+    assert [r for r in changed if r["language"] != "pl"] == [r for r in rows if r["language"] != "pl"]
