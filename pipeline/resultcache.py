@@ -107,7 +107,8 @@ class ResultCache:
         if self._db is not None:
             if self._known is None:  # one query for every file: status asks about thousands
                 try:
-                    self._known = {r[0]: r[1:] for r in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM file")}
+                    rows = self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM file").fetchall()
+                    self._known = {p: (size, mtime, sha, recorded) for p, size, mtime, sha, recorded in rows}
                 except sqlite3.Error:
                     self._known = {}
             row = self._known.get(path)
@@ -149,6 +150,21 @@ class ResultCache:
         except (sqlite3.Error, ValueError):
             return {}
         return found
+
+    def get_text(self, key: str) -> str | None:
+        """A text stored by put_text, as it was (no JSON decoding: a status document is megabytes)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM result WHERE key=?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and isinstance(row[0], str) else None
+
+    def put_text(self, key: str, text: str) -> None:
+        """Store *text* under *key* verbatim (its key must not be one that get() decodes)."""
+        if self._db is not None:
+            self._pending.append((key, text))
 
     def put(self, key: str, value: Any) -> None:
         if self._db is not None:

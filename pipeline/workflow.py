@@ -626,7 +626,8 @@ def status_document(
     files = list(_catalogue_files(settings, languages=languages, domains=domains))
 
     def document_key(cache: ResultCache) -> str | None:
-        digests = [cache.digest(path) for _, _, path in files]
+        digest = cache.digest
+        digests = [digest(path) for _, _, path in files]
         if not files or None in digests:
             return None
         context = ("status-document", code_version(), cache.digest(settings.locale_path / "glossary.csv"), settings.source_language, by_language)
@@ -634,15 +635,15 @@ def status_document(
 
     with ResultCache.open(settings.locale_path) as cache:
         key = document_key(cache)
-        hit = cache.get(key) if key else None
-    if isinstance(hit, str):
+        hit = cache.get_text(key) if key else None
+    if hit is not None:
         return hit, Report()
     report = status(settings, languages=languages, domains=domains)
     text = status_json(status_items(report.results, by_language=by_language))
     if key and report.results and not report.skipped:
         with ResultCache.open(settings.locale_path) as cache:
             if document_key(cache) == key:  # nothing changed while it was computed
-                cache.put(key, text)
+                cache.put_text(key, text)
     return text, report
 
 
