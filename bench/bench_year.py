@@ -12,10 +12,16 @@ commands on a fresh project holding no archive:
   sentences; a fifth of them occur in the archive and are answered by the
   memory, a fifth are edited archive sentences that get a memory suggestion,
   pseudo-translation fills the rest; the new files are removed between runs);
-- `pipeline status --format json` with nothing changed.
+- `pipeline status --format json` (a row per catalogue) and `pipeline status`
+  (the table: a row per language) with nothing changed.
+
+With --reuse an archive built by an earlier run (same size and seed) is used
+as it is (its generation and indexing are then not timed); --prepare only
+builds archives.
 
     .venv/bin/python bench/bench_year.py                 # 1, 100, 300, 1000, 3650
     .venv/bin/python bench/bench_year.py --max 300       # quicker
+    .venv/bin/python bench/bench_year.py --sizes 3650 --reuse   # again, on the archive built before
 """
 
 from __future__ import annotations
@@ -138,13 +144,15 @@ def timed(project: Path, *args: str) -> float:
 
 def measure(project: Path, repeats: int) -> dict:
     """Median times of the new article's run and of status with nothing changed (run after it)."""
-    runs, statuses = [], []
+    runs, statuses, tables = [], [], []
     for _ in range(repeats):
         reset_new_article(project)
         runs.append(timed(project, "run", "seeds/new.txt", "--engine", "pseudo"))
         timed(project, "status", "--format", "json")  # yesterday's status filled the cache
+        timed(project, "status")
         statuses.append(timed(project, "status", "--format", "json"))
-    return {"run": median(runs), "status": median(statuses), "runs": runs, "statuses": statuses}
+        tables.append(timed(project, "status"))
+    return {"run": median(runs), "status": median(statuses), "table": median(tables), "runs": runs, "statuses": statuses}
 
 
 def main() -> None:
@@ -179,27 +187,32 @@ def main() -> None:
         if args.prepare:
             continue
         # interleave with the fresh project so that load on the machine hits both alike
-        ours, base = {"run": [], "status": []}, {"run": [], "status": []}
+        ours, base = {"run": [], "status": [], "table": []}, {"run": [], "status": [], "table": []}
         for _ in range(args.repeats):
             for target, into in ((fresh, base), (project, ours)):
                 result = measure(target, 1)
                 into["run"].append(result["run"])
                 into["status"].append(result["status"])
+                into["table"].append(result["table"])
         run_ratio = median(ours["run"]) / median(base["run"])
         status_ratio = median(ours["status"]) / median(base["status"])
+        table_ratio = median(ours["table"]) / median(base["table"])
         rows.append([size, size * len(LANGUAGES), built, indexed, median(base["run"]), median(ours["run"]), run_ratio,
-                     median(base["status"]), median(ours["status"]), status_ratio])
-        verdicts.append((size, run_ratio, status_ratio))
-        print(f"  {size}: run {run_ratio:.2f}x, status {status_ratio:.2f}x", file=sys.stderr, flush=True)
+                     median(base["status"]), median(ours["status"]), status_ratio,
+                     median(base["table"]), median(ours["table"]), table_ratio])
+        verdicts.append((size, run_ratio, status_ratio, table_ratio))
+        print(f"  {size}: run {run_ratio:.2f}x, status --format json {status_ratio:.2f}x, status (table) {table_ratio:.2f}x", file=sys.stderr, flush=True)
     print(table(
         ["archive articles", "catalogues", "generate s", "memory rebuild s", "fresh run s", "archive run s", "run ratio",
-         "fresh status s", "archive status s", "status ratio"],
+         "fresh status json s", "archive status json s", "status json ratio",
+         "fresh status table s", "archive status table s", "status table ratio"],
         rows,
     ))
     print()
     print(table(["target", "value", "verdict"], [
-        *[[f"one new article after {n} articles ≤ 1.5× fresh", f"{r:.2f}×", verdict(r, 1.5, at_least=False)] for n, r, _ in verdicts],
-        *[[f"status, nothing changed, {n} articles ≤ 1.5× fresh", f"{s:.2f}×", verdict(s, 1.5, at_least=False)] for n, _, s in verdicts],
+        *[[f"one new article after {n} articles ≤ 1.5× fresh", f"{r:.2f}×", verdict(r, 1.5, at_least=False)] for n, r, _, _ in verdicts],
+        *[[f"status --format json (every catalogue), nothing changed, {n} articles ≤ 1.5× fresh", f"{s:.2f}×", verdict(s, 1.5, at_least=False)] for n, _, s, _ in verdicts],
+        *[[f"status (table, per language), nothing changed, {n} articles ≤ 1.5× fresh", f"{t:.2f}×", verdict(t, 1.5, at_least=False)] for n, _, _, t in verdicts],
     ]))
 
 

@@ -615,26 +615,49 @@ def status_document(
     """`pipeline status --format json` as text (`status.status_json`), and the report of what was skipped.
 
     The whole document is cached under one key made of every catalogue's
-    content digest (from the stat cache): with nothing changed, status costs
-    a `stat` per catalogue and one query, whatever the size of the archive.
-    A document with a skipped (unreadable) catalogue is never cached, so the
-    skip is reported every time.
+    (size, mtime, inode), as git's index trusts a file's stat: with nothing
+    changed, status costs a `stat` per catalogue and one query, whatever the
+    size of the archive. A document is stored only when every file is older
+    than the mtime granularity allowance (`RACY_NS`) at the moment it was
+    looked at, so an edit in the same tick cannot hide behind an equal mtime;
+    otherwise (and after a mere touch) the per-catalogue rows, cached by
+    content, rebuild it. A document with a skipped (unreadable) catalogue is
+    never cached, so the skip is reported every time.
     """
+    import time
+
+    from .memory import RACY_NS
     from .resultcache import ResultCache, code_version
     from .status import status_items, status_json
 
     files = list(_catalogue_files(settings, languages=languages, domains=domains))
+    glossary = os.path.abspath(settings.locale_path / "glossary.csv")
 
-    def document_key(cache: ResultCache) -> str | None:
-        digest = cache.digest
-        digests = [digest(path) for _, _, path in files]
-        if not files or None in digests:
-            return None
-        context = ("status-document", code_version(), cache.digest(settings.locale_path / "glossary.csv"), settings.source_language, by_language)
-        return cache.key(context, [(lang.code, domain, digest) for (lang, domain, _), digest in zip(files, digests)])
+    def document_key(cache: ResultCache) -> tuple[str | None, bool]:
+        """(key, whether every file is old enough for its stat to be trusted)."""
+        started = time.time_ns()
+        states, newest = [], 0
+        stat = os.stat
+        try:
+            for lang, domain, path in files:
+                st = stat(path)
+                states.append((lang.code, domain, st.st_size, st.st_mtime_ns, st.st_ino))
+                newest = max(newest, st.st_mtime_ns)
+        except OSError:
+            return None, False
+        try:
+            st = stat(glossary)
+            states.append(("glossary", st.st_size, st.st_mtime_ns, st.st_ino))
+            newest = max(newest, st.st_mtime_ns)
+        except OSError:
+            states.append(("glossary", None))
+        if not files:
+            return None, False
+        context = ("status-document", code_version(), settings.source_language, by_language)
+        return cache.key(context, states), started - newest > RACY_NS
 
     with ResultCache.open(settings.locale_path) as cache:
-        key = document_key(cache)
+        key, _ = document_key(cache)
         hit = cache.get_text(key) if key else None
     if hit is not None:
         return hit, Report()
@@ -642,7 +665,8 @@ def status_document(
     text = status_json(status_items(report.results, by_language=by_language))
     if key and report.results and not report.skipped:
         with ResultCache.open(settings.locale_path) as cache:
-            if document_key(cache) == key:  # nothing changed while it was computed
+            again, trusted = document_key(cache)
+            if again == key and trusted:  # nothing changed while it was computed, and no racy mtime
                 cache.put_text(key, text)
     return text, report
 
