@@ -333,8 +333,10 @@ def report(
 ) -> None:
     """Write dist/<domain>/review.html: each language's counts, and the article sentence by sentence with its state, checks and provenance."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    for path in workflow.report(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir):
+    written = workflow.report(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir)
+    for path in written.results:
         out.print(f"{_show(path)}: review page written")
+    _finish(written)
 
 
 @app.command()
@@ -630,8 +632,8 @@ def _finish(report: "workflow.Report") -> None:
     for skipped in report.skipped:
         err.print(f"error: {skipped.reason}")
     if report.skipped:
-        languages = ", ".join(dict.fromkeys(s.language for s in report.skipped))
-        err.print(f"skipped: {languages}; every other language completed.")
+        what = ", ".join(dict.fromkeys(f"{s.domain} [{s.language}]" if s.domain else s.language for s in report.skipped))
+        err.print(f"skipped: {what}; everything else completed.")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
