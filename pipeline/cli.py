@@ -503,10 +503,14 @@ def models_install(
     what: Annotated[list[str], typer.Argument(help="A package file (FILE.argosmodel), or FROM TO language codes to fetch from the package index.", show_default=False)],
     replace: Annotated[bool, typer.Option("--replace", help="Replace an installed package of the same name or pair.")] = False,
     index: Annotated[Optional[str], typer.Option(help="Package index address (default: $ARGOS_PACKAGE_INDEX or argostranslate's).")] = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Install a package from a file, or FROM TO from the Argos package index (through English if needed)."""
     from . import models
     from .errors import ConfigError
+
+    if models_dir is not None:
+        _configure_models(models_dir)
 
     if len(what) == 1:
         installed = [models.install_file(Path(what[0]), replace=replace)]
@@ -524,9 +528,13 @@ def models_install(
 def models_remove(
     source: Annotated[str, typer.Argument(help="Source language code.")],
     target: Annotated[str, typer.Argument(help="Target language code.")],
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Remove the installed package for a language pair."""
     from . import models
+
+    if models_dir is not None:
+        _configure_models(models_dir)
 
     removed = models.remove(source, target)
     out.print(f"removed {removed.name}: {removed.from_code}→{removed.to_code} v{removed.version}")
