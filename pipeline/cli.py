@@ -567,8 +567,10 @@ def memory_import(
 ) -> None:
     """Add a file's reviewed translations to locale/<lang>/compendium.po and the memory."""
     settings = _settings(locale_dir=locale_dir)
-    for result in workflow.memory_import(settings, file, language_code=lang):
+    report = workflow.memory_import(settings, file, language_code=lang)
+    for result in report.results:
         out.print(f"{result.language}: {result.changed} translations added or changed in {_show(result.path)}; memory holds {result.entries}")
+    _finish(report)
 
 
 @memory_app.command("rebuild")

@@ -782,12 +782,16 @@ def memory_export(settings: Settings, *, languages: tuple[str, ...], format: str
     return [MemoryResult(lang.code, len(entries), out) for lang, entries in exported]
 
 
-def memory_import(settings: Settings, path: Path, *, language_code: str | None = None) -> list[MemoryResult]:
+def memory_import(settings: Settings, path: Path, *, language_code: str | None = None) -> Report:
     """Merge a PO or TMX file's reviewed translations into each language's compendium, then index it.
 
-    The compendium (`locale/<lang>/compendium.po`) is the memory's committed
-    archive, so an import survives a `memory rebuild`.
+    Results are MemoryResults. The compendium (`locale/<lang>/compendium.po`)
+    is the memory's committed archive, so an import survives a `memory
+    rebuild`. A TMX's region-tagged languages (`de-DE`) go to the configured
+    language they name (`de`); languages the project does not translate into
+    are skipped and reported, unless asked for with *language_code*.
     """
+    report = Report()
     from .errors import ConfigError
     from .memory import compendium_path, from_po, from_tmx, merge_into_compendium, to_po
 
@@ -801,15 +805,18 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
             by_language = from_tmx(data, source_language=settings.source_language)
         except CatalogueError as exc:
             raise CatalogueError(f"{path}: {exc}") from None
-        if language_code:
-            by_language = {k: v for k, v in by_language.items() if k == language(language_code).code}
+        if not by_language:
+            raise SourceError(
+                f"{path}: no unit has a {settings.source_language!r} source and a translation; "
+                f"the memory holds translations from the project's source language ([tool.pipeline] source_language)."
+            )
+        by_language = _configured_languages(settings, by_language, path=path, wanted=language_code, report=report)
     else:
         po = read_catalogue(path)
         code = language_code or po.metadata.get("Language", "")
         if not code:
             raise ConfigError(f"{path}: the file has no Language header; say which language it is with --lang.")
         by_language = {language(code).code: from_po(po)}
-    results = []
     for code, entries in by_language.items():
         lang = language(code)
         target = compendium_path(settings.locale_path, lang.code)
@@ -819,5 +826,24 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
             write_catalogue(compendium)
         with TranslationMemory.open(settings.locale_path, lang) as memory:
             memory.refresh(memory_sources(settings.locale_path, lang.code))
-            results.append(MemoryResult(lang.code, len(memory), target, changed))
-    return results
+            report.results.append(MemoryResult(lang.code, len(memory), target, changed))
+    return report
+
+
+def _configured_languages(settings: Settings, by_language: dict, *, path: Path, wanted: str | None, report: Report) -> dict:
+    """TMX entries by the project's own language codes; the rest skipped into *report*."""
+    from .languages import same_language
+
+    targets = (language(wanted).code,) if wanted else tuple(language(code).code for code in settings.languages)
+    chosen: dict[str, list] = {}
+    for code, entries in by_language.items():
+        match = next((target for target in targets if target == code or same_language(code, target)), None)
+        if match is None:
+            if not wanted:
+                report.skip(
+                    code, None,
+                    CatalogueError(f"{path}: {len(entries)} units in {code}, which the project does not translate into; add it to [tool.pipeline] languages or import it with --lang {code}."),
+                )
+            continue
+        chosen.setdefault(match, []).extend(entries)
+    return chosen
