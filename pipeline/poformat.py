@@ -222,16 +222,29 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int | None, lang
     while True:
         end = value.find("\n", start)
         end = len(value) if end < 0 else end + 1
-        portion, overrides = _escaped(value, start, end, protected)
-        if value[end - 1 : end] == "\n":
-            overrides[-2] = _PROHIBITED  # never break just before the "\n" that ends a piece
-        kinds = [override or found for override, found in zip(overrides, _break_opportunities(portion))]
         column = first_start if first_line else 0
-        breaks = _wrap_points(portion, kinds, room, column)
+        portion = value[start:end]
+        positions = None
+        if not protected and not _NEEDS_ESCAPE.search(portion) and _all_narrow(portion):
+            # The common piece (nothing escaped or protected, one column a character):
+            # the break opportunities as a list of positions, wrapped without a
+            # Python step per character.
+            positions = [] if room is None else _break_positions(portion)
+        if positions is not None:
+            breaks = _wrap_positions(len(portion), positions, room, column)
+        else:
+            portion, overrides = _escaped(value, start, end, protected)
+            if value[end - 1 : end] == "\n":
+                overrides[-2] = _PROHIBITED  # never break just before the "\n" that ends a piece
+            kinds = [override or found for override, found in zip(overrides, _break_opportunities(portion))]
+            breaks = _wrap_points(portion, kinds, room, column)
         if first_line and portion and (end < len(value) or (room is not None and column > room) or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = _wrap_points(portion, kinds, room, 0)
+            if positions is not None:
+                breaks = _wrap_positions(len(portion), positions, room, 0)
+            else:
+                breaks = _wrap_points(portion, kinds, room, 0)
         pieces, last = [], 0
         for point in breaks:
             pieces.append(portion[last:point])
@@ -304,10 +317,17 @@ def _wrap_points_general(text: str, kinds: list[int], width: int, start_column: 
 def _wrap_points_narrow(length: int, kinds: list[int], width: int, start_column: int) -> list[int]:
     """:func:`_wrap_points` when every character is one column wide: only break
     opportunities need a Python step."""
+    return _wrap_positions(length, [i for i, kind in enumerate(kinds) if kind == _POSSIBLE], width, start_column)
+
+
+def _wrap_positions(length: int, positions: list[int], width: int | None, start_column: int) -> list[int]:
+    """:func:`_wrap_points_narrow` given the break opportunities as ascending positions."""
+    if width is None:
+        return []
     points: list[int] = []
     last_point: int | None = None
     last_column, previous = start_column, 0
-    for index in [i for i, kind in enumerate(kinds) if kind == _POSSIBLE]:
+    for index in positions:
         piece = index - previous
         if last_point is not None and last_column + piece > width:
             points.append(last_point)
@@ -562,6 +582,29 @@ def _break_opportunities(text: str) -> list[int]:
     return result
 
 
+def _break_positions(text: str) -> list[int] | None:
+    """Where a line may break before a character of *text* (ascending), as
+    :func:`_break_opportunities` finds them, or None for text whose classes
+    need the full state machine. Text without escapes has no mandatory break."""
+    classes = _class_string(text)
+    if _SPECIAL_CLASSES.search(classes):
+        return None
+    positions = []
+    direct = _DIRECT_BREAKS
+    for match in _UNCOMMON_CLASS.finditer(classes):
+        index = match.start()
+        if classes[index - 1 : index + 1] in direct and index > 0:
+            positions.append(index)
+        if classes[index : index + 2] in direct:
+            positions.append(index + 1)
+    after = _BREAKS_AFTER_SPACES
+    for match in _BREAK_AFTER_SPACES.finditer(classes):
+        index = match.end() - 1
+        if classes[match.start() - 1] + classes[index] in after:
+            positions.append(index)
+    return sorted(set(positions))
+
+
 def _break_opportunities_loop(text: str) -> list[int]:
     """The general case of :func:`_break_opportunities`, one character at a time."""
     result = [_PROHIBITED] * len(text)
@@ -755,3 +798,13 @@ dID1 22AL 54ID2 cID1 eID2 2ID1 5ID2 3ID1 5ID2 3ID1 7ID2 9ID1 1dID2 3ID1 bID2
 _NU = _CLASS_NUMBER["NU"]
 _SPACE = chr(_CLASS_BASE + _SP)
 _SPECIAL_CLASSES, _UNCOMMON_CLASS, _BREAK_AFTER_SPACES = _pair_regexes()
+# Pairs of stand-ins (class before, class after) with a direct break between them,
+# and with a break when spaces come between them.
+_DIRECT_BREAKS = frozenset(
+    chr(_CLASS_BASE + a) + chr(_CLASS_BASE + b)
+    for a, row in enumerate(_PAIR_BREAKS) for b, kind in enumerate(row) if kind == 1
+)  # fmt: skip
+_BREAKS_AFTER_SPACES = frozenset(
+    chr(_CLASS_BASE + a) + chr(_CLASS_BASE + b)
+    for a, row in enumerate(_PAIR_BREAKS) for b, kind in enumerate(row) if kind in (1, 2)
+)  # fmt: skip
