@@ -585,24 +585,15 @@ def _break_opportunities(text: str) -> list[int]:
 def _break_positions(text: str) -> list[int] | None:
     """Where a line may break before a character of *text* (ascending), as
     :func:`_break_opportunities` finds them, or None for text whose classes
-    need the full state machine. Text without escapes has no mandatory break."""
+    need the full state machine. Text without escapes has no mandatory break.
+
+    One regular expression over the class stand-ins finds every break in C:
+    a direct break between two classes, or one after a run of spaces.
+    """
     classes = _class_string(text)
     if _SPECIAL_CLASSES.search(classes):
         return None
-    positions = []
-    direct = _DIRECT_BREAKS
-    for match in _UNCOMMON_CLASS.finditer(classes):
-        index = match.start()
-        if classes[index - 1 : index + 1] in direct and index > 0:
-            positions.append(index)
-        if classes[index : index + 2] in direct:
-            positions.append(index + 1)
-    after = _BREAKS_AFTER_SPACES
-    for match in _BREAK_AFTER_SPACES.finditer(classes):
-        index = match.end() - 1
-        if classes[match.start() - 1] + classes[index] in after:
-            positions.append(index)
-    return sorted(set(positions))
+    return list(map(_MATCH_END, _BREAK_POSITIONS.finditer(classes)))
 
 
 def _break_opportunities_loop(text: str) -> list[int]:
@@ -798,13 +789,25 @@ dID1 22AL 54ID2 cID1 eID2 2ID1 5ID2 3ID1 5ID2 3ID1 7ID2 9ID1 1dID2 3ID1 bID2
 _NU = _CLASS_NUMBER["NU"]
 _SPACE = chr(_CLASS_BASE + _SP)
 _SPECIAL_CLASSES, _UNCOMMON_CLASS, _BREAK_AFTER_SPACES = _pair_regexes()
-# Pairs of stand-ins (class before, class after) with a direct break between them,
-# and with a break when spaces come between them.
-_DIRECT_BREAKS = frozenset(
-    chr(_CLASS_BASE + a) + chr(_CLASS_BASE + b)
-    for a, row in enumerate(_PAIR_BREAKS) for b, kind in enumerate(row) if kind == 1
-)  # fmt: skip
-_BREAKS_AFTER_SPACES = frozenset(
-    chr(_CLASS_BASE + a) + chr(_CLASS_BASE + b)
-    for a, row in enumerate(_PAIR_BREAKS) for b, kind in enumerate(row) if kind in (1, 2)
-)  # fmt: skip
+def _break_positions_regex() -> re.Pattern:
+    """Alternatives grouped by the classes after: `[A] +(?=[B])` for a break
+    after spaces, `[A](?=[B])` for a direct break (the match ends where the
+    line may break; the class before is consumed, as the next break lies
+    beyond it)."""
+    special = {_BK, _CR, _LF, _CM, _ZW, _RI, _ZWJ, _HL}
+    simple = [c for c in range(len(_PAIR_BREAKS)) if c not in special]
+    stand_in = lambda c: re.escape(chr(_CLASS_BASE + c))  # noqa: E731
+    alternatives = []
+    for kinds, spaced in (((1, 2), stand_in(_SP) + "+"), ((1,), "")):
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for a in simple:
+            after = tuple(b for b in simple if _PAIR_BREAKS[a][b] in kinds)
+            if after:
+                groups.setdefault(after, []).append(a)
+        for after, before in groups.items():
+            alternatives.append(f"[{''.join(map(stand_in, before))}]{spaced}(?=[{''.join(map(stand_in, after))}])")
+    return re.compile("|".join(alternatives))
+
+
+_BREAK_POSITIONS = _break_positions_regex()
+_MATCH_END = re.Match.end
