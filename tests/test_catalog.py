@@ -350,3 +350,18 @@ def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separato
     po.append(polib.POEntry(msgid="One sentence.", msgstr="", tcomment="see\u2028this"))
     fill_catalogues([po], PseudoEngine(), source="en", target="uk")
     assert po[0].msgstr and po[0].tcomment.split("\n")[-1] == "see\u2028this"
+
+
+def test_merge_builds_entries_exactly_as_polib_would():
+    # merge() makes its entries without polib's __init__ (the cost of 11,000 of them);
+    # they must hold exactly the attributes polib's constructor gives, fresh per entry.
+    from pipeline.catalog import _new_entry
+
+    fields = dict(msgid="a", msgctxt="c", msgid_plural="as", occurrences=[("f.txt", "1")], comment="x", flags=["c-format"])
+    assert _new_entry(**fields).__dict__ == polib.POEntry(**fields).__dict__
+    assert _new_entry().__dict__ == polib.POEntry().__dict__
+    one, two = _new_entry(), _new_entry()
+    one.flags.append("fuzzy")
+    one.msgstr_plural[0] = "x"
+    one.occurrences.append(("f", "1"))
+    assert two.flags == [] and two.msgstr_plural == {} and two.occurrences == []
