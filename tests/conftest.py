@@ -28,6 +28,16 @@ for variable, folder in {
 os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
 os.environ["ARGOS_COMPUTE_TYPE"] = "float32"  # argostranslate's own runs, for equivalence tests
 
+
+
+def pytest_configure(config):
+    """GNU gettext is an oracle of the suite, never optional: without it the run stops, nothing is skipped."""
+    missing = [tool for tool in ("msgfmt", "msgmerge", "msgcat") if shutil.which(tool) is None]
+    if missing:
+        raise pytest.UsageError(
+            f"GNU gettext ({', '.join(missing)}) is needed by the tests as an independent oracle; install it (apt-get install gettext)."
+        )
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "article.txt"
 LANGUAGES = ("uk", "pl", "de", "fr", "es")

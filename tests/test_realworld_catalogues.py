@@ -295,3 +295,20 @@ def test_the_whole_entry_fast_path_reads_what_the_line_by_line_reader_reads(path
     fast, slow = parse_po(data), parse_po(data.replace(b"\n", b"\r\n"))
     assert facts(fast.po) == facts(slow.po) and fast.header_text == slow.header_text
     assert [e.linenum for e in fast.po] == [e.linenum for e in slow.po]
+
+
+@pytest.mark.parametrize("path", [p for p in REAL_FILES if p.stem != "en"], ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_real_catalogue_is_refused_under_its_language_exactly_when_msgfmt_c_refuses_it(path):
+    """Read as `update` reads it (header checked for its folder's language): zh_CN under zh_Hans is fine,
+    and the only refusals are Django's fr/es/pt_BR files whose plural entries carry 3 forms for nplurals=2,
+    which `msgfmt -c` refuses too."""
+    from pipeline.errors import CatalogueError
+
+    checked = gettext("msgfmt", "-c", "-o", os.devnull, path)
+    try:
+        open_catalogue(path, language=language(path.stem))
+    except CatalogueError as exc:
+        assert checked.returncode != 0 and b"nplurals" in checked.stderr, str(exc)
+        assert "msgstr[n] forms but Plural-Forms says nplurals=2" in str(exc) and f"{path}:" in str(exc)
+    else:
+        assert checked.returncode == 0, checked.stderr
