@@ -333,8 +333,10 @@ def report(
 ) -> None:
     """Write dist/<domain>/review.html: each language's counts, and the article sentence by sentence with its state, checks and provenance."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    for path in workflow.report(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir):
+    written = workflow.report(settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir)
+    for path in written.results:
         out.print(f"{_show(path)}: review page written")
+    _finish(written)
 
 
 @app.command()
@@ -501,10 +503,14 @@ def models_install(
     what: Annotated[list[str], typer.Argument(help="A package file (FILE.argosmodel), or FROM TO language codes to fetch from the package index.", show_default=False)],
     replace: Annotated[bool, typer.Option("--replace", help="Replace an installed package of the same name or pair.")] = False,
     index: Annotated[Optional[str], typer.Option(help="Package index address (default: $ARGOS_PACKAGE_INDEX or argostranslate's).")] = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Install a package from a file, or FROM TO from the Argos package index (through English if needed)."""
     from . import models
     from .errors import ConfigError
+
+    if models_dir is not None:
+        _configure_models(models_dir)
 
     if len(what) == 1:
         installed = [models.install_file(Path(what[0]), replace=replace)]
@@ -522,9 +528,13 @@ def models_install(
 def models_remove(
     source: Annotated[str, typer.Argument(help="Source language code.")],
     target: Annotated[str, typer.Argument(help="Target language code.")],
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Remove the installed package for a language pair."""
     from . import models
+
+    if models_dir is not None:
+        _configure_models(models_dir)
 
     removed = models.remove(source, target)
     out.print(f"removed {removed.name}: {removed.from_code}→{removed.to_code} v{removed.version}")
@@ -557,8 +567,10 @@ def memory_import(
 ) -> None:
     """Add a file's reviewed translations to locale/<lang>/compendium.po and the memory."""
     settings = _settings(locale_dir=locale_dir)
-    for result in workflow.memory_import(settings, file, language_code=lang):
+    report = workflow.memory_import(settings, file, language_code=lang)
+    for result in report.results:
         out.print(f"{result.language}: {result.changed} translations added or changed in {_show(result.path)}; memory holds {result.entries}")
+    _finish(report)
 
 
 @memory_app.command("rebuild")
@@ -630,8 +642,8 @@ def _finish(report: "workflow.Report") -> None:
     for skipped in report.skipped:
         err.print(f"error: {skipped.reason}")
     if report.skipped:
-        languages = ", ".join(dict.fromkeys(s.language for s in report.skipped))
-        err.print(f"skipped: {languages}; every other language completed.")
+        what = ", ".join(dict.fromkeys(f"{s.domain} [{s.language}]" if s.domain else s.language for s in report.skipped))
+        err.print(f"skipped: {what}; everything else completed.")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 

@@ -68,6 +68,7 @@ class LanguageView:
     bundled: bool | None  # None: no current bundle
     bundle_note: str
     blocks: list[BlockView]
+    problem: str = ""  # why the catalogue cannot be used (file:line, what to do), when it cannot
 
 
 @dataclass
@@ -108,8 +109,12 @@ def language_view(
     findings,
     location: str,
     manifest: dict | None,
+    problem: str = "",
 ) -> LanguageView:
-    """Build one language's view of *article* from its catalogue, its QA findings and the bundle manifest."""
+    """Build one language's view of *article* from its catalogue, its QA findings and the bundle manifest.
+
+    *problem* says why the catalogue could not be read (then *po* is None).
+    """
     from babel import Locale
 
     from .bundle import line_structure
@@ -164,6 +169,8 @@ def language_view(
                 note = f"not bundled: {entry.get('reason') or ''}".strip()
     elif manifest:
         note = "the bundle is of an older version of the article"
+    if problem:
+        bundled, note = False, f"not bundled: the catalogue cannot be used: {problem}"
     return LanguageView(
         language=language,
         text_direction=Locale.parse(language.code).text_direction,
@@ -173,6 +180,7 @@ def language_view(
         bundled=bundled,
         bundle_note=note,
         blocks=blocks,
+        problem=problem,
     )
 
 
@@ -263,7 +271,7 @@ def _summary_row(view: LanguageView) -> str:
     s = view.stats
     lang = view.language
     if s is None:
-        cells = '<td colspan="8">no catalogue</td>'
+        cells = f'<td colspan="8">{"catalogue unreadable" if view.problem else "no catalogue"}</td>'
     else:
         counts = [
             ("translated", s.translated.entries),

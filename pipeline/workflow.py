@@ -8,6 +8,7 @@ atomically. Nothing here prints; results come back as data.
 from __future__ import annotations
 
 from contextlib import contextmanager
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -36,7 +37,7 @@ from .catalog import (
 )
 from .compile import compile_catalogue, mo_path
 from .engines import Engine, produces_translations
-from .errors import CatalogueError, EngineError, OutputError, SourceError, TranslationInterrupted
+from .errors import CatalogueError, ConfigError, EngineError, OutputError, SourceError, TranslationInterrupted
 from .extract import build_template, write_template
 from .languages import Language, language
 from .memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
@@ -208,6 +209,13 @@ def update(
     domains = domains or known_domains(settings)
     if not domains:
         raise CatalogueError(f"{settings.locale_path}: no template (.pot) found; run `pipeline extract SOURCE` first.")
+    for domain in domains:
+        if not template_path(settings, domain).is_file() and ("/" in domain or "." in domain):
+            stem = Path(domain).stem
+            raise ConfigError(
+                f"{domain}: update takes domains (template names such as {stem!r}), not files; "
+                f"for a source article run `pipeline run {domain}`, or `pipeline extract {domain}` then `pipeline update {stem}`."
+            )
     report = Report()
     # Read everything first: a malformed catalogue is skipped before anything is written.
     plan = []
@@ -426,7 +434,8 @@ def bundle(
                 po = read_catalogue(path, language=lang)
             except CatalogueError as exc:
                 report.skip(lang.code, item.domain, exc)
-                skipped.append({"code": lang.code, "reason": str(exc)})
+                # The manifest travels in the zip: name the file as the project does, not by this machine's path.
+                skipped.append({"code": lang.code, "reason": str(exc).replace(f"{settings.root}{os.sep}", "")})
                 continue
             messages = [f.message for f in checks.msgfmt_findings(path, language=lang.code, shown=reference(settings, path))]
             per_article.append(
@@ -453,8 +462,12 @@ def report(
     *,
     languages: tuple[str, ...],
     out_dir: Path | None = None,
-) -> list[Path]:
-    """Write `<out>/<domain>/review.html` for each source: where every language stands, sentence by sentence."""
+) -> Report:
+    """Write `<out>/<domain>/review.html` for each source: where every language stands, sentence by sentence.
+
+    Results are the pages written. A catalogue that cannot be read is shown
+    on the page with why, and skipped in the report (exit 2).
+    """
     from . import checks
     from .atomic import write_text
     from .bundle import read_manifest
@@ -463,7 +476,7 @@ def report(
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
     guard_folder(out_dir, root=settings.root, what="output folder")
     glossary = checks.load_glossary(settings.locale_path / "glossary.csv")
-    written = []
+    written = Report()
     for item in load_articles(settings, sources):
         # the very counts `pipeline status` prints, from the same function
         rows = {stats.language: (stats, failed) for stats, failed in status(settings, languages=languages, domains=[item.domain]).results}
@@ -473,10 +486,12 @@ def report(
         for code in languages:
             lang = language(code)
             path = catalogue_path(settings.locale_path, lang.code, item.domain)
+            problem = ""
             try:
                 po = read_catalogue(path, language=lang) if path.exists() else None
-            except CatalogueError:
-                po = None  # shown as missing; the verbs that read it report why
+            except CatalogueError as exc:
+                po, problem = None, str(exc)
+                written.skip(lang.code, item.domain, exc)
             findings = (
                 checks.check_catalogue(po, language=lang.code, glossary=glossary, source_language=settings.source_language)
                 if po is not None
@@ -486,14 +501,14 @@ def report(
             views.append(
                 language_view(
                     item, po, lang, stats=stats, failed_checks=failed, findings=findings,
-                    location=reference(settings, path), manifest=manifest,
+                    location=reference(settings, path), manifest=manifest, problem=problem,
                 )
             )
         target = folder / "review.html"
         if folder.is_symlink() or target.is_symlink():
             raise OutputError(f"{target}: a symbolic link is in the way; the review page is never written through a link.")
         write_text(target, render_review(ReviewData(item, views, now_text()), source_language=settings.source_language))
-        written.append(target)
+        written.results.append(target)
     return written
 
 
@@ -541,7 +556,9 @@ def run(
         formats=formats, publish_failing=publish_failing, mt_failures=mt_failures,
     )
     result.absorb(result.bundled)
-    result.review = report(settings, sources, languages=languages, out_dir=out_dir)
+    review = report(settings, sources, languages=languages, out_dir=out_dir)
+    result.absorb(review)
+    result.review = review.results
     return result
 
 
@@ -767,12 +784,16 @@ def memory_export(settings: Settings, *, languages: tuple[str, ...], format: str
     return [MemoryResult(lang.code, len(entries), out) for lang, entries in exported]
 
 
-def memory_import(settings: Settings, path: Path, *, language_code: str | None = None) -> list[MemoryResult]:
+def memory_import(settings: Settings, path: Path, *, language_code: str | None = None) -> Report:
     """Merge a PO or TMX file's reviewed translations into each language's compendium, then index it.
 
-    The compendium (`locale/<lang>/compendium.po`) is the memory's committed
-    archive, so an import survives a `memory rebuild`.
+    Results are MemoryResults. The compendium (`locale/<lang>/compendium.po`)
+    is the memory's committed archive, so an import survives a `memory
+    rebuild`. A TMX's region-tagged languages (`de-DE`) go to the configured
+    language they name (`de`); languages the project does not translate into
+    are skipped and reported, unless asked for with *language_code*.
     """
+    report = Report()
     from .errors import ConfigError
     from .memory import compendium_path, from_po, from_tmx, merge_into_compendium, to_po
 
@@ -786,15 +807,18 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
             by_language = from_tmx(data, source_language=settings.source_language)
         except CatalogueError as exc:
             raise CatalogueError(f"{path}: {exc}") from None
-        if language_code:
-            by_language = {k: v for k, v in by_language.items() if k == language(language_code).code}
+        if not by_language:
+            raise SourceError(
+                f"{path}: no unit has a {settings.source_language!r} source and a translation; "
+                f"the memory holds translations from the project's source language ([tool.pipeline] source_language)."
+            )
+        by_language = _configured_languages(settings, by_language, path=path, wanted=language_code, report=report)
     else:
         po = read_catalogue(path)
         code = language_code or po.metadata.get("Language", "")
         if not code:
             raise ConfigError(f"{path}: the file has no Language header; say which language it is with --lang.")
         by_language = {language(code).code: from_po(po)}
-    results = []
     for code, entries in by_language.items():
         lang = language(code)
         target = compendium_path(settings.locale_path, lang.code)
@@ -804,5 +828,24 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
             write_catalogue(compendium)
         with TranslationMemory.open(settings.locale_path, lang) as memory:
             memory.refresh(memory_sources(settings.locale_path, lang.code))
-            results.append(MemoryResult(lang.code, len(memory), target, changed))
-    return results
+            report.results.append(MemoryResult(lang.code, len(memory), target, changed))
+    return report
+
+
+def _configured_languages(settings: Settings, by_language: dict, *, path: Path, wanted: str | None, report: Report) -> dict:
+    """TMX entries by the project's own language codes; the rest skipped into *report*."""
+    from .languages import same_language
+
+    targets = (language(wanted).code,) if wanted else tuple(language(code).code for code in settings.languages)
+    chosen: dict[str, list] = {}
+    for code, entries in by_language.items():
+        match = next((target for target in targets if target == code or same_language(code, target)), None)
+        if match is None:
+            if not wanted:
+                report.skip(
+                    code, None,
+                    CatalogueError(f"{path}: {len(entries)} units in {code}, which the project does not translate into; add it to [tool.pipeline] languages or import it with --lang {code}."),
+                )
+            continue
+        chosen.setdefault(match, []).extend(entries)
+    return chosen

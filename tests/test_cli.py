@@ -134,3 +134,18 @@ def test_installed_command_runs_as_a_subprocess(project):
     assert done.returncode == 0 and "extract" in done.stdout
     done = subprocess.run([exe, "run", "--lang", "zz"], cwd=project, capture_output=True, text=True, env=env)
     assert done.returncode == 2 and done.stderr.strip().count("\n") == 0 and "zz" in done.stderr
+
+
+def test_update_given_a_source_file_says_it_takes_domains(project):
+    result = invoke("update", "seeds/article.txt")
+    assert result.exit_code == 2
+    assert "update takes domains" in result.output and "pipeline update article" in result.output
+
+
+def test_manifest_names_a_skipped_catalogue_relative_to_the_project(project):
+    pl = project / "locale/pl/LC_MESSAGES/article.po"
+    pl.write_text(pl.read_text(encoding="utf-8").replace("Plural-Forms: nplurals=3;", "Plural-Forms: nplurals=0;"), encoding="utf-8")
+    assert invoke("run").exit_code == 2
+    manifest = json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))
+    reason = next(s["reason"] for s in manifest["skipped"] if s["code"] == "pl")
+    assert reason.startswith("locale/pl/LC_MESSAGES/article.po: ") and str(project) not in reason

@@ -19,7 +19,7 @@ from pipeline.cli import app
 from pipeline.languages import language
 from pipeline.memory import MemoryEntry, TranslationMemory, memory_path, memory_sources
 
-from conftest import ROOT
+from conftest import ROOT, files_snapshot
 
 runner = CliRunner()
 UK = language("uk")
@@ -424,3 +424,35 @@ def test_reindexing_a_file_changes_only_what_changed_and_matches_a_rebuild(tmp_p
         memory.refresh(memory_sources(locale, "uk"))
         assert sorted(memory.entries(), key=lambda e: e.msgid) == incremental
         assert len(memory) == 50
+
+
+def _tmx(units: list[dict[str, str]], *, srclang: str = "en") -> str:
+    body = "".join(
+        "<tu>" + "".join(f'<tuv xml:lang="{lang}"><seg>{text}</seg></tuv>' for lang, text in unit.items()) + "</tu>"
+        for unit in units
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><tmx version="1.4"><header creationtool="vendor" creationtoolversion="1" '
+        f'segtype="sentence" o-tmf="x" adminlang="en" srclang="{srclang}" datatype="plaintext"/><body>{body}</body></tmx>'
+    )
+
+
+def test_tmx_region_tags_go_to_the_configured_language_and_others_are_reported(project):
+    (project / "vendor.tmx").write_text(
+        _tmx([{"en-US": "The river rose overnight.", "de-DE": "Der Fluss stieg über Nacht.", "it-IT": "Il fiume è salito."}]),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["memory", "import", "vendor.tmx"])
+    assert result.exit_code == 2, result.output
+    assert "de: 1 translations added" in result.output
+    assert "1 units in it_IT, which the project does not translate into" in result.output and "--lang it_IT" in result.output
+    assert not (project / "locale/de_DE").exists() and not (project / "locale/it").exists()
+    assert "Der Fluss stieg über Nacht." in (project / "locale/de/compendium.po").read_text(encoding="utf-8")
+
+
+def test_tmx_from_another_source_language_is_refused_not_ignored(project):
+    (project / "fr.tmx").write_text(_tmx([{"fr": "Le fleuve a monté.", "uk": "Річка піднялася."}], srclang="fr"), encoding="utf-8")
+    before = files_snapshot(project / "locale")
+    result = runner.invoke(app, ["memory", "import", "fr.tmx"])
+    assert result.exit_code == 2 and "no unit has a 'en' source" in result.output
+    assert files_snapshot(project / "locale") == before

@@ -264,3 +264,20 @@ def test_right_to_left_translations_get_dir_rtl(project):
     assert invoke("report", "--lang", "he").exit_code == 0
     page = Page((project / "dist/article/review.html").read_text(encoding="utf-8"))
     assert {(s["target_attrs"]["lang"], s["target_attrs"]["dir"]) for s in page.sections["he"]} == {("he", "rtl")}
+
+
+def test_an_unreadable_catalogue_is_shown_with_why_and_report_exits_2(project):
+    from pipeline.cli import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    pl = project / "locale/pl/LC_MESSAGES/article.po"
+    text = pl.read_text(encoding="utf-8")
+    first = text.index('msgstr "', text.index("#: seeds/article.txt"))
+    pl.write_text(text[:first] + text[text.index("\n", first) + 1 :], encoding="utf-8")  # a translator deleted one msgstr line
+    result = runner.invoke(app, ["report"])
+    assert result.exit_code == 2
+    assert f"error: {pl}:" in result.output and "missing 'msgstr'" in result.output and "article [pl]" in result.output
+    page = (project / "dist/article/review.html").read_text(encoding="utf-8")
+    row = page[page.index('data-language="pl"') :].split("</tr>", 1)[0]
+    assert "catalogue unreadable" in row and "missing &#x27;msgstr&#x27;" in row and "run `pipeline bundle`" not in row

@@ -682,3 +682,13 @@ def test_fuzz_settings_values(project, key, value):
             os.environ.pop("ARGOS_PACKAGES_DIR", None)
         else:
             os.environ["ARGOS_PACKAGES_DIR"] = packages_dir
+
+
+def test_models_dir_works_after_install_and_remove_too(tmp_path):
+    package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
+    installed = _models_cli(tmp_path, "models", "install", str(package), "--models-dir", "m")
+    assert installed.returncode == 0 and "installed translate-en_uk-1_0" in installed.stdout, installed.stderr
+    assert [p.name for p in (tmp_path / "m").iterdir()] == ["translate-en_uk-1_0"]
+    removed = _models_cli(tmp_path, "models", "remove", "en", "uk", "--models-dir", "m")
+    assert removed.returncode == 0 and "removed translate-en_uk-1_0" in removed.stdout, removed.stderr
+    assert list((tmp_path / "m").iterdir()) == []
