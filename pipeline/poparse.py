@@ -190,8 +190,12 @@ class _Parser:
                     strings.append(None)
                     continue
                 value = self._unescape(first, number) if "\\" in first else first
-                if rest:
+                if rest and "\\" in rest:
                     value += "".join(self._unescape(piece, number) for piece in _CONTINUATION.findall(rest))
+                elif rest:
+                    # Lines of exactly `"text"\n` (the pattern's `_C`), and no line holds a
+                    # newline: dropping every `"\n"` joins them, in C.
+                    value += rest[1:-2].replace('"\n"', "")
                 strings.append(value)
         except CatalogueError:
             return False  # let the line-by-line reader name the exact line

@@ -31,10 +31,9 @@ Ties go to the lowest index, as in a full ``rapidfuzz.process.extractOne`` scan.
 from __future__ import annotations
 
 import bisect
-import heapq
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 
 _WORD = re.compile(r"\w+")
 
@@ -42,7 +41,9 @@ _WORD = re.compile(r"\w+")
 def _features(sentence: str) -> set[str]:
     """Words and word pairs, casefolded: pairs are rare, so near-duplicates rank first."""
     words = _WORD.findall(sentence.casefold())
-    return {*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))}
+    features = set(words)
+    features.update(map(" ".join, zip(words, words[1:])))
+    return features
 
 
 class FuzzyIndex:
@@ -67,12 +68,15 @@ class FuzzyIndex:
         self.full_scan = full_scan
         self.shortlist = shortlist
         self.common = common if common is not None else max(50, len(self.sentences) // 50)
-        self._postings: dict[str, list[int]] = {}
+        postings: defaultdict[str, list[int]] = defaultdict(list)
         for index, sentence in enumerate(self.sentences):
             for feature in _features(sentence):
-                self._postings.setdefault(feature, []).append(index)
+                postings[feature].append(index)
+        self._postings: dict[str, list[int]] = dict(postings)
         self._by_length = sorted(range(len(self.sentences)), key=lambda i: (len(self.sentences[i]), i))
         self._lengths = [len(self.sentences[i]) for i in self._by_length]
+        self._arrays: dict[str, object] = {}  # feature -> its postings as a numpy array, made on first use
+        self._lengths_np = None
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -117,15 +121,34 @@ class FuzzyIndex:
         if not rare:
             # Only common words: the two least common rather than nothing.
             rare = sorted(features, key=lambda f: (len(self._postings[f]), f))[:2]
-        shared: Counter[int] = Counter()
-        for feature in rare:
-            shared.update(self._postings[feature])
-        sentences = self.sentences
-        ranked = heapq.nsmallest(
-            self.shortlist,
-            ((-count, index) for index, count in shared.items() if low <= len(sentences[index]) <= high),
-        )
-        return sorted(index for _, index in ranked)
+        # Count the shared features per sentence in numpy (the count was the cost:
+        # thousands of postings per query); keep the `shortlist` most shared in the
+        # length window, ties to the lowest index (a stable sort of ascending ids).
+        import numpy
+
+        postings = [self._posting_array(f) for f in rare]
+        ids, counts = numpy.unique(numpy.concatenate(postings) if len(postings) > 1 else postings[0], return_counts=True)
+        lengths = self._length_array()[ids]
+        inside = (lengths >= low) & (lengths <= high)
+        ids, counts = ids[inside], counts[inside]
+        if ids.size > self.shortlist:
+            ids = numpy.sort(ids[numpy.argsort(-counts, kind="stable")[: self.shortlist]])
+        return ids.tolist()
+
+    def _posting_array(self, feature: str):
+        array = self._arrays.get(feature)
+        if array is None:
+            import numpy
+
+            array = self._arrays[feature] = numpy.array(self._postings[feature], dtype=numpy.int64)
+        return array
+
+    def _length_array(self):
+        if self._lengths_np is None:
+            import numpy
+
+            self._lengths_np = numpy.array([len(sentence) for sentence in self.sentences], dtype=numpy.int64)
+        return self._lengths_np
 
 
 def _length_window(length: int, threshold: float) -> tuple[float, float]:

@@ -811,6 +811,8 @@ def _same_entries(old: polib.POFile, new: polib.POFile) -> bool:
              e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural)
             for e in po
         ]
+    if len(old) != len(new):  # a merge that added or dropped entries: no need to build every key
+        return False
     return key(old) == key(new) and {
         k: v for k, v in old.metadata.items() if k != "PO-Revision-Date"
     } == {k: v for k, v in new.metadata.items() if k != "PO-Revision-Date"}

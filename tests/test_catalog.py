@@ -350,3 +350,41 @@ def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separato
     po.append(polib.POEntry(msgid="One sentence.", msgstr="", tcomment="see\u2028this"))
     fill_catalogues([po], PseudoEngine(), source="en", target="uk")
     assert po[0].msgstr and po[0].tcomment.split("\n")[-1] == "see\u2028this"
+
+
+def test_merge_builds_entries_exactly_as_polib_would():
+    # merge() makes its entries without polib's __init__ (the cost of 11,000 of them);
+    # they must hold exactly the attributes polib's constructor gives, fresh per entry.
+    from pipeline.catalog import _new_entry
+
+    fields = dict(msgid="a", msgctxt="c", msgid_plural="as", occurrences=[("f.txt", "1")], comment="x", flags=["c-format"])
+    assert _new_entry(**fields).__dict__ == polib.POEntry(**fields).__dict__
+    assert _new_entry().__dict__ == polib.POEntry().__dict__
+    one, two = _new_entry(), _new_entry()
+    one.flags.append("fuzzy")
+    one.msgstr_plural[0] = "x"
+    one.occurrences.append(("f", "1"))
+    assert two.flags == [] and two.msgstr_plural == {} and two.occurrences == []
+
+
+def test_whole_entry_reader_joins_continuation_lines_as_the_line_reader_does():
+    # Entries in gettext's layout are read whole (continuation lines without escapes
+    # joined by one replace); CRLF line ends send the same text through the line-by-line
+    # reader. Both must give the same strings, escapes split across lines included.
+    from pipeline.poparse import parse_po
+
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#: a.txt:1\nmsgid ""\n"first line, "\n"second line"\nmsgstr ""\n"перший, "\n"другий "\n"третій"\n\n'
+        'msgid "octal"\nmsgstr ""\n"\\12"\n"3 and \\x4"\n"1 \\"quoted\\" "\n"end"\n\n'
+        'msgctxt ""\n"menu"\nmsgid "ctx"\nmsgstr "x"\n'
+    )
+    fast = parse_po(text).po
+    slow = parse_po(text.replace("\n", "\r\n")).po
+    strings = lambda po: [(e.msgctxt, e.msgid, e.msgstr) for e in po]  # noqa: E731
+    assert strings(fast) == strings(slow)
+    assert strings(fast) == [
+        (None, "first line, second line", "перший, другий третій"),
+        (None, "octal", "\n3 and \x041 \"quoted\" end"),
+        ("menu", "ctx", "x"),
+    ]

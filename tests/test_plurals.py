@@ -197,3 +197,16 @@ def test_every_verb_skips_a_broken_catalogue_and_finishes_the_others(project, ve
         assert all((project / f"locale/{c}/LC_MESSAGES/article.mo").is_file() for c in ("uk", "de", "fr", "es"))
     if verb == ["status"]:
         assert "uk" in result.output and "es" in result.output
+
+
+def test_gettext_table_rules_pass_the_full_check_that_parse_skips_for_them():
+    # parse() trusts gettext's own rules without evaluating them (start-up cost);
+    # each must therefore pass the range check over the whole sample.
+    from pipeline.plurals import GETTEXT_PLURAL_FORMS, _checked
+
+    for code, value in GETTEXT_PLURAL_FORMS.items():
+        rule = parse(value)
+        assert _checked(rule, value) is rule, code
+    broken = "nplurals=2; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);"  # form 2 of 2: not in the table, refused
+    with pytest.raises(PluralFormsError):
+        parse(broken)

@@ -284,3 +284,26 @@ def test_fast_paths_agree_with_the_general_algorithm(text, width, column):
     kinds = poformat._break_opportunities(text)
     assert kinds == poformat._break_opportunities_loop(text)
     assert poformat._wrap_points(text, kinds, width, column) == poformat._wrap_points_general(text, kinds, width, column)
+
+
+def test_break_positions_agree_with_the_per_character_breaker():
+    # The writer's fast path (one regular expression over the class stand-ins) must find
+    # the break opportunities the per-character code finds, for every mix of classes it takes.
+    import random
+
+    from pipeline import poformat
+
+    pool = [chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\']
+    pool += list("переклад«»„“”‘’—–…·、。「」（）！？ १२١٢‐‑‒‧⁄一二三가나アｱ€£¥‰\u00a0\u2060\u200b\u00ad\u05d0\u0301")
+    rng = random.Random(7)
+    fast = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 30)))
+        positions = poformat._break_positions(text)
+        kinds = poformat._break_opportunities(text)
+        if positions is None:
+            continue
+        fast += 1
+        assert positions == [i for i, kind in enumerate(kinds) if kind == poformat._POSSIBLE], repr(text)
+        assert poformat._MANDATORY not in kinds
+    assert fast > 5000  # the fast path was exercised, not skipped
