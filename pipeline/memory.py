@@ -169,6 +169,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS segment_features USING fts5(
 CREATE TABLE IF NOT EXISTS feature (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 
+OPTIMIZE_AFTER = 100  # files indexed in one refresh that count as a bulk index
+
 # The winning translation of a segment: a catalogue's over the archive's (compendium.po),
 # then the most recently modified file's.
 _WINNER = """
@@ -314,6 +316,10 @@ class TranslationMemory:
             for key in sorted(set(known) - seen):
                 self._forget(key)
                 report.removed.append(key)
+            if len(report.indexed) >= OPTIMIZE_AFTER:
+                # After a bulk index (a rebuild, a first run over an archive) merge FTS5's
+                # segments into one b-tree: the same answers, lookups about twice as fast.
+                self._db.execute("INSERT INTO segment_features(segment_features) VALUES('optimize')")
         return report
 
     def index_file(self, path: Path, po: "Catalogue | polib.POFile | None" = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import subprocess
@@ -98,6 +99,36 @@ def test_fuzzy_lookup_agrees_with_a_full_rapidfuzz_scan(tmp_path):
         from rapidfuzz import fuzz
 
         assert match.msgstr == f"[uk] {match.msgid}" and match.score == fuzz.ratio(remembered[0][:-1] + " today.", match.msgid)
+
+
+def test_bulk_refresh_optimises_the_index_and_answers_the_same(tmp_path):
+    import polib
+
+    from pipeline import memory as memory_module
+
+    rng = random.Random(4)
+    remembered = sentences(3000, seed=5)
+    folder = tmp_path / "uk" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    paths = []
+    for number in range(memory_module.OPTIMIZE_AFTER):
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "uk"}
+        for sentence in remembered[number * 30 : (number + 1) * 30]:
+            po.append(polib.POEntry(msgid=sentence, msgstr=f"[uk] {sentence}"))
+        path = folder / f"a{number}.po"
+        po.save(str(path))
+        os.utime(path, ns=(1, 1))  # old enough not to count as just written
+        paths.append(path)
+    queries = [edit(s, rng) for s in rng.sample(remembered, 80)]
+    with TranslationMemory(tmp_path / "m.sqlite", language="uk") as memory:
+        report = memory.refresh(paths)
+        assert len(report.indexed) == memory_module.OPTIMIZE_AFTER  # a bulk index: optimised
+        segments = memory._db.execute("SELECT count(DISTINCT segid) FROM segment_features_idx").fetchone()[0]
+        for query in queries:
+            found, scan = memory.fuzzy(query, threshold=75), memory.full_scan(query, threshold=75)
+            assert (found is None) == (scan is None) and (found is None or found.score == scan.score)
+    assert segments == 1  # one b-tree segment left after 'optimize'
 
 
 def test_most_recently_modified_file_wins_when_catalogues_disagree(tmp_path):
