@@ -49,7 +49,9 @@ def make_project(root: Path, *, catalogues: bool) -> Path:
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     shutil.copytree(ROOT / "seeds", root / "seeds")
     if catalogues:
-        shutil.copytree(ROOT / "locale", root / "locale", ignore=shutil.ignore_patterns("*.mo"))
+        # Only what git holds: a checkout where `pipeline run` already ran (the README's first
+        # command) also has .mo files, the memory and results caches and the lock.
+        shutil.copytree(ROOT / "locale", root / "locale", ignore=shutil.ignore_patterns("*.mo", ".cache", ".pipeline.lock", ".*.tmp"))
     return root
 
 
