@@ -77,15 +77,18 @@ class Report:
         return 1 if self.failed_checks else 0
 
     def skip(self, language: str, domain: str | None, error: Exception) -> None:
-        if not any(s.language == language and s.domain == domain and s.reason == str(error) for s in self.skipped):
-            self.skipped.append(Skipped(language, domain, str(error)))
+        """Record that *language* (in *domain*) was skipped because of *error*; once per reason."""
+        self._add(Skipped(language, domain, str(error)))
 
     def absorb(self, other: "Report") -> None:
-        """Take over what *other* skipped (a stage of `run`)."""
+        """Take over what *other* skipped and failed (a stage of `run`); the same catalogue is named once."""
         for item in other.skipped:
-            if not any(s.language == item.language and s.domain == item.domain and s.reason == item.reason for s in self.skipped):
-                self.skipped.append(item)
+            self._add(item)
         self.failed_checks += other.failed_checks
+
+    def _add(self, item: Skipped) -> None:
+        if item not in self.skipped:
+            self.skipped.append(item)
 
 
 @dataclass
