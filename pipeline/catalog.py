@@ -112,6 +112,37 @@ def open_catalogue(path: Path, *, language: Language | None = None) -> Catalogue
     return parse_catalogue(data, path=path, language=language)
 
 
+SHARED_READ_BYTES = 1_000_000  # below this, reading is quicker than starting a second process
+
+
+def open_catalogues(requests: list[tuple[Path, Language | None]]) -> list[Catalogue | CatalogueError | None]:
+    """`open_catalogue` for each (path, language): the catalogue, the error it raised, or None for a missing file.
+
+    Several megabytes of catalogues are read by two processes, each file by one.
+    """
+    from .parallel import map_halves
+
+    size = 0
+    for path, _ in requests:
+        try:
+            size += Path(path).stat().st_size
+        except OSError:
+            pass
+    if size < SHARED_READ_BYTES:
+        return _open_each(requests)
+    return map_halves(_open_each, requests, minimum=2)
+
+
+def _open_each(requests: list[tuple[Path, Language | None]]) -> list[Catalogue | CatalogueError | None]:
+    results: list[Catalogue | CatalogueError | None] = []
+    for path, language in requests:
+        try:
+            results.append(open_catalogue(path, language=language) if Path(path).exists() else None)
+        except CatalogueError as exc:
+            results.append(exc)
+    return results
+
+
 def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POFile:
     """The polib catalogue at *path*, for readers that never write it back (see open_catalogue)."""
     return open_catalogue(path, language=language).po
@@ -301,10 +332,11 @@ def merge(
     wanted = {(e.msgctxt, e.msgid) for e in pot if not e.obsolete}
     # msgmerge offers every translated entry of the old catalogue, obsolete ones included.
     matcher = SimilarEntries([e for e in (po or []) if is_translated(e)], threshold=fuzzy_threshold)
+    templates = [t for t in pot if not t.obsolete]
+    unmatched = [(t.msgid, t.msgctxt) for t in templates if (t.msgctxt, t.msgid) not in old]
+    suggestions = dict(zip(unmatched, matcher.best_many(unmatched)))
 
-    for template in pot:
-        if template.obsolete:
-            continue
+    for template in templates:
         entry = _new_entry(
             msgid=template.msgid,
             msgctxt=template.msgctxt,
@@ -326,7 +358,7 @@ def merge(
             else:
                 report.kept += 1
         else:
-            match = matcher.best(template.msgid, msgctxt=template.msgctxt)
+            match = suggestions[(template.msgid, template.msgctxt)]
             if match is not None:
                 _take_translation(entry, match, nplurals, fuzzy=True)
                 report.fuzzy_matched += 1
@@ -419,7 +451,7 @@ class SimilarEntries:
         self.entries = entries
         self.threshold = threshold
         self._index = None
-        self._by_context: dict[str | None, tuple[list[polib.POEntry], object]] = {}
+        self._by_context: dict[str | None, tuple[list[int], object] | None] = {}
 
     @property
     def index(self):
@@ -431,29 +463,43 @@ class SimilarEntries:
         return self._index
 
     def best(self, msgid: str, *, msgctxt: str | None = None) -> polib.POEntry | None:
+        found = self._best_position(msgid, msgctxt)
+        return self.entries[found] if found is not None else None
+
+    def best_many(self, questions: list[tuple[str, str | None]]) -> list[polib.POEntry | None]:
+        """`best` for each (msgid, msgctxt) of *questions*, on two cores when there are many."""
+        from .parallel import map_halves
+
+        if not self.entries or not questions:
+            return [None] * len(questions)
+        self.index  # built once, before a second process shares the questions
+        found = map_halves(lambda part: [self._best_position(msgid, msgctxt) for msgid, msgctxt in part], questions, minimum=200)
+        return [self.entries[position] if position is not None else None for position in found]
+
+    def _best_position(self, msgid: str, msgctxt: str | None) -> int | None:
+        """Position in `entries` of the best match, or None."""
         if not self.entries:
             return None
         found = self.index.best(msgid, threshold=self.threshold)
         if found is None:
             return None
-        entry = self.entries[found]
-        if entry.msgctxt == msgctxt:
-            return entry
+        if self.entries[found].msgctxt == msgctxt:
+            return found
         penalised = self.index.score(msgid, found) * 0.99
         same = self._same_context(msgctxt)
         if same is not None:
-            entries, index = same
+            positions, index = same
             better = index.best(msgid, threshold=max(self.threshold, penalised))
             if better is not None:
-                return entries[better]
-        return entry if penalised >= self.threshold else None
+                return positions[better]
+        return found if penalised >= self.threshold else None
 
     def _same_context(self, msgctxt: str | None):
         from .similar import FuzzyIndex
 
         if msgctxt not in self._by_context:
-            entries = [e for e in self.entries if e.msgctxt == msgctxt]
-            self._by_context[msgctxt] = (entries, FuzzyIndex([e.msgid for e in entries])) if entries else None
+            positions = [i for i, e in enumerate(self.entries) if e.msgctxt == msgctxt]
+            self._by_context[msgctxt] = (positions, FuzzyIndex([self.entries[i].msgid for i in positions])) if positions else None
         return self._by_context[msgctxt]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import json
 import os
 import sys
@@ -729,4 +730,9 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    # A large catalogue is hundreds of thousands of long-lived objects that hold
+    # no cycles; with the default thresholds the cyclic collector rescans them
+    # all several times as they grow (0.2 s of a 10,000-entry update). Young
+    # objects are still collected, every 100,000 allocations.
+    gc.set_threshold(100_000, 20, 100)
     app()

@@ -31,9 +31,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import polib
+
+from .parallel import map_halves
 
 PAGE_WIDTH = 79  # gettext's default (`msgcat --width`)
 
@@ -76,7 +78,11 @@ def format_po(
         header.previous_msgid_plural = header_entry.previous_msgid_plural
     obsolete = [e for e in po if e.obsolete and _first_msgstr(e)]
     entries = [header, *(e for e in po if not e.obsolete), *obsolete]
-    return "\n".join("".join(line + "\n" for line in entry_lines(entry, width=width)) for entry in entries)
+    return "\n".join(map_halves(partial(_entry_texts, width=width), entries))
+
+
+def _entry_texts(entries: list[polib.POEntry], *, width: int) -> list[str]:
+    return ["".join(line + "\n" for line in entry_lines(entry, width=width)) for entry in entries]
 
 
 def header_msgstr(metadata: dict[str, str]) -> str:

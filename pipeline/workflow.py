@@ -33,6 +33,7 @@ from .catalog import (
     catalogue_path,
     merge,
     open_catalogue,
+    open_catalogues,
     read_catalogue,
     write_catalogue,
 )
@@ -225,18 +226,23 @@ def update(
             )
     report = Report()
     # Read everything first: a malformed catalogue is skipped before anything is written.
+    targets = [(domain, language(code)) for domain in domains for code in languages]
+    requests = [(template_path(settings, domain), None) for domain in domains]
+    requests += [(catalogue_path(settings.locale_path, lang.code, domain), lang) for domain, lang in targets]
+    read = open_catalogues(requests)
+    templates = {}
+    for domain, found in zip(domains, read):
+        if found is None:
+            raise CatalogueError(f"{template_path(settings, domain)}: no such template; run `pipeline extract SOURCE` to create it.")
+        if isinstance(found, CatalogueError):
+            raise found
+        templates[domain] = found.po
     plan = []
-    for domain in domains:
-        pot = read_catalogue(template_path(settings, domain))
-        for code in languages:
-            lang = language(code)
-            path = catalogue_path(settings.locale_path, lang.code, domain)
-            try:
-                po = open_catalogue(path, language=lang) if path.exists() else None
-            except CatalogueError as exc:
-                report.skip(lang.code, domain, exc)
-                continue
-            plan.append((domain, lang, path, pot, po))
+    for (domain, lang), (path, _), po in zip(targets, requests[len(domains) :], read[len(domains) :]):
+        if isinstance(po, CatalogueError):
+            report.skip(lang.code, domain, po)
+            continue
+        plan.append((domain, lang, path, templates[domain], po))
     with open_memories(settings, plan) as memories:
         for domain, lang, path, pot, po in plan:
             merged, merge_report = merge(
