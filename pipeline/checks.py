@@ -190,13 +190,28 @@ def _number_pattern(locale: str) -> tuple[re.Pattern, str, str]:
 
 
 @lru_cache(maxsize=1)
+def _every_character() -> str:
+    """Every code point, surrogates included, as one string (built in C)."""
+    import array
+
+    return array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _characters_of_category(category: str) -> list[str]:
+    """Every character of a general category, by Python's `unicodedata` (the Unicode version of the rest of the code).
+
+    The `regex` module finds the candidates in C (its Unicode data may be
+    newer); `unicodedata` decides. Twenty times faster than asking
+    `unicodedata` about each of the 1,114,112 code points, with the same
+    answer (a test compares them).
+    """
+    return [char for char in regex.findall(rf"\p{{{category}}}", _every_character()) if unicodedata.category(char) == category]
+
+
+@lru_cache(maxsize=1)
 def _unicode_digits() -> dict[int, str]:
     """Every non-ASCII decimal digit (Unicode category Nd) to its ASCII digit."""
-    return {
-        code: str(unicodedata.decimal(chr(code)))
-        for code in range(0x80, 0x110000)
-        if unicodedata.category(chr(code)) == "Nd"
-    }
+    return {ord(char): str(unicodedata.decimal(char)) for char in _characters_of_category("Nd") if ord(char) >= 0x80}
 
 
 @lru_cache(maxsize=None)
@@ -519,9 +534,8 @@ def _canonical_ends() -> dict[str, tuple[str, ...]]:
     marks) rather than listed.
     """
     ends: dict[str, list[str]] = {}
-    for code in range(0x110000):
-        char = chr(code)
-        if unicodedata.category(char) != "Po" or unicodedata.normalize("NFC", char) == char:
+    for char in _characters_of_category("Po"):
+        if unicodedata.normalize("NFC", char) == char:
             continue
         name = unicodedata.name(char, "")
         if _STERM.match(char) or any(word in name for word in ("FULL STOP", "QUESTION MARK", "EXCLAMATION MARK")):

@@ -519,6 +519,16 @@ def test_cjk_dates_times_and_unicode_digits(source, target, language):
     assert not fails(checks.numbers, source, target, language=language)
 
 
+def test_unicode_tables_are_what_a_scan_of_every_code_point_gives():
+    import unicodedata
+
+    every = [chr(code) for code in range(0x110000)]
+    for category in ("Nd", "Po"):
+        assert checks._characters_of_category(category) == [c for c in every if unicodedata.category(c) == category]
+    assert checks._unicode_digits() == {ord(c): str(unicodedata.decimal(c)) for c in every if ord(c) >= 0x80 and unicodedata.category(c) == "Nd"}
+    assert checks._canonical_ends()[";"] == ("\u037e",)  # GREEK QUESTION MARK
+
+
 def test_cjk_numbers_are_still_compared():
     assert fails(checks.numbers, "3 days", "4日", language="ja")  # 3 is missing
     assert fails(checks.numbers, "at 3 p.m.", "午後4時", language="ja")
