@@ -146,9 +146,9 @@ class ArgosEngine:
         if info.path in self._legs:
             return self._legs[info.path]
         import ctranslate2
-        from argostranslate.package import Package
 
-        package = Package(info.path)
+        argos_package, _ = models._argos()  # its first import creates folders; a failure is a ModelError
+        package = argos_package.Package(info.path)
         device, compute_type = self._device(), self._compute_type()
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise EngineError("--device cuda: no CUDA device is visible to CTranslate2; use --device cpu or auto.")
