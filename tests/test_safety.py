@@ -660,18 +660,23 @@ def extract_half_then_die(archive, into):
     os.kill(os.getpid(), signal.SIGKILL)  # what a kill -9 does: no cleanup runs
 
 models._extract_members = extract_half_then_die
-models.install_file(Path(sys.argv[1]))
+models.install_file(Path(sys.argv[1]), replace=sys.argv[2] == "replace")
 """
+
+
+def _killed_mid_install(tmp_path: Path, package: Path, *, replace: bool = False) -> None:
+    """Install *package* into tmp_path/m in a process that SIGKILLs itself halfway through the extraction."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
+    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(tmp_path / "m"))
+    args = [sys.executable, "-c", KILL_MID_INSTALL, str(package), "replace" if replace else "keep"]
+    assert subprocess.run(args, env=env, capture_output=True, timeout=120).returncode == -9
 
 
 def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path):
     from pipeline import models
 
     package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(tmp_path / "m"))
-    killed = subprocess.run([sys.executable, "-c", KILL_MID_INSTALL, str(package)], env=env, capture_output=True, timeout=120)
-    assert killed.returncode == -9
+    _killed_mid_install(tmp_path, package)
     host = models._host_tag()
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".m.installing-")]
     assert len(left) == 1 and re.fullmatch(rf"\.m\.installing-{host}-[0-9]+-[a-z0-9_]{{8}}", left[0]), left
@@ -694,11 +699,7 @@ def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path)
 def test_a_package_a_killed_replace_moved_aside_is_put_back(tmp_path):
     package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
     assert _models_cli(tmp_path, "models", "--models-dir", "m", "install", str(package)).returncode == 0
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(tmp_path / "m"))
-    script = KILL_MID_INSTALL.replace("models.install_file(Path(sys.argv[1]))", "models.install_file(Path(sys.argv[1]), replace=True)")
-    killed = subprocess.run([sys.executable, "-c", script, str(package)], env=env, capture_output=True, timeout=120)
-    assert killed.returncode == -9
+    _killed_mid_install(tmp_path, package, replace=True)
     assert list((tmp_path / "m").iterdir()) == []  # the old package is aside, the new one half-extracted
     again = _models_cli(tmp_path, "models", "--models-dir", "m", "install", str(package))
     assert again.returncode == 2 and "already installed as translate-en_uk-1_0" in again.stderr, again.stderr
@@ -708,10 +709,7 @@ def test_a_package_a_killed_replace_moved_aside_is_put_back(tmp_path):
 
 def test_sigkill_mid_install_leaves_nothing_installed(tmp_path):
     package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(tmp_path / "m"))
-    killed = subprocess.run([sys.executable, "-c", KILL_MID_INSTALL, str(package)], env=env, capture_output=True, timeout=120)
-    assert killed.returncode == -9
+    _killed_mid_install(tmp_path, package)
     assert [p.name for p in (tmp_path / "m").iterdir()] == []  # the half-extracted package is not in the models folder
     listed = _models_cli(tmp_path, "models", "list", "--models-dir", "m")
     assert "No model installed" in listed.stdout, listed.stdout + listed.stderr
