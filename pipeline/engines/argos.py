@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import models
 from ..errors import EngineError, TranslationInterrupted
+from ..wording import counted
 
 ARGOS_BEAM_SIZE = 4  # argostranslate's default ARGOS_BEAM_SIZE
 ARGOS_LENGTH_PENALTY = 0.2
@@ -114,7 +115,7 @@ class ArgosEngine:
         except KeyboardInterrupt:
             # Batches already decoded are kept: the caller saves them.
             raise TranslationInterrupted(
-                f"translation interrupted after {len(translated)} of {len(unique)} sentences",
+                f"translation interrupted after {len(translated)} of {counted(len(unique), 'sentence')}",
                 [translated.get(text) for text in texts],
             ) from None
         return [translated[text] for text in texts]
