@@ -408,9 +408,10 @@ def remove(from_code: str, to_code: str) -> PackageInfo:
         for old in matches:
             original = Path(old.package_path)
             try:
-                doomed = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder, "removing"), dir=folder.parent))
+                # Beside the folder the package is in (a snap may add read-only ones), so the move is a rename.
+                doomed = Path(tempfile.mkdtemp(prefix=_staging_prefix(original.parent, "removing"), dir=original.parent.parent))
             except OSError as err:
-                raise ModelError(f"{folder.parent}: cannot create a folder to remove {original.name} ({err.strerror}); check its permissions.") from err
+                raise ModelError(f"{original.parent.parent}: cannot create a folder to remove {original.name} ({err.strerror}); check its permissions.") from err
             try:
                 os.replace(original, doomed / original.name)
             except OSError as err:

@@ -680,6 +680,9 @@ def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path)
     host = models._host_tag()
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".m.installing-")]
     assert len(left) == 1 and re.fullmatch(rf"\.m\.installing-{host}-[0-9]+-[a-z0-9_]{{8}}", left[0]), left
+    dead_pid = left[0].split("-")[-2]
+    killed_remove = tmp_path / f".m.removing-{host}-{dead_pid}-abcdefgh"  # what a remove killed before its rmtree leaves
+    (killed_remove / "translate-en_de-1_0" / "model").mkdir(parents=True)
     not_ours = [
         tmp_path / f".m.installing-{host}-{os.getpid()}-abcdefgh",  # a live process's (this one)
         tmp_path / ".m.installing-keepme",  # not our pattern
@@ -691,7 +694,7 @@ def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path)
         (path / "data").write_text("not the pipeline's to delete")
     again = _models_cli(tmp_path, "models", "--models-dir", "m", "install", str(package))
     assert again.returncode == 0, again.stderr
-    assert not (tmp_path / left[0]).exists()
+    assert not (tmp_path / left[0]).exists() and not killed_remove.exists()
     assert all((path / "data").is_file() for path in not_ours)
     assert [p.name for p in (tmp_path / "m").iterdir()] == ["translate-en_uk-1_0"]
 
