@@ -30,6 +30,7 @@ import polib
 from .atomic import atomic_path
 from .errors import CatalogueError, ConcurrentEditError
 from .languages import Language
+from .wording import counted
 
 WRAP_WIDTH = 79
 MT_MARK = "machine translation: "  # starts the translator comment of every MT suggestion
@@ -532,7 +533,7 @@ def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
     for entry in plurals:
         if entry.msgstr_plural and len(entry.msgstr_plural) != nplurals:
             raise CatalogueError(
-                f"{path}:{entry.linenum}: plural entry {entry.msgid[:40]!r} has {len(entry.msgstr_plural)} msgstr[n] forms but Plural-Forms says nplurals={nplurals}; give it {nplurals} forms."
+                f"{path}:{entry.linenum}: plural entry {entry.msgid[:40]!r} has {counted(len(entry.msgstr_plural), 'msgstr[n] form')} but Plural-Forms says nplurals={nplurals}; give it {counted(nplurals, 'form')}."
             )
 
 

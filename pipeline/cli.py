@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 from rich.console import Console
 from rich.table import Table
 
@@ -23,6 +24,35 @@ from . import workflow
 from .errors import PipelineError, TranslationInterrupted
 from .languages import parse_languages
 from .settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
+from .wording import counted
+
+class _Argument(TyperArgument):
+    """An argument shown in --help and the usage line exactly as its metavar says (`[SOURCE]...`).
+
+    Recent typer adds the Python type (`<list[str]>`) and braces around a
+    required argument's name; the metavar already says what to type.
+    """
+
+    def display_type_rich(self, ctx):
+        return None
+
+    def get_usage_pieces(self, ctx) -> list[str]:
+        return [self.metavar] if self.metavar else super().get_usage_pieces(ctx)
+
+    def get_help_record(self, ctx):
+        record = super().get_help_record(ctx)
+        return (self.metavar, record[1]) if record and self.metavar else record
+
+
+class _Command(TyperCommand):
+    """Every pipeline command: its arguments are shown by their metavars (see :class:`_Argument`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _Argument  # typer builds the parameters itself and takes no class for them
+
 
 app = typer.Typer(
     help="Offline translation and localisation of newsroom articles: "
@@ -84,10 +114,10 @@ err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 LangOption = Annotated[
     Optional[list[str]],
-    typer.Option("--lang", "-l", help="Target language code, or a comma-separated list (repeatable). Default: [tool.pipeline] languages."),
+    typer.Option("--lang", "-l", metavar="LANG", help="Target language code, or a comma-separated list (repeatable). Default: [tool.pipeline] languages."),
 ]
-LocaleOption = Annotated[Optional[Path], typer.Option("--locale-dir", help="Catalogue folder. Default: [tool.pipeline] locale_dir.")]
-SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="Source article(s). Default: [tool.pipeline] sources.", show_default=False)]
+LocaleOption = Annotated[Optional[Path], typer.Option("--locale-dir", metavar="DIR", help="Catalogue folder. Default: [tool.pipeline] locale_dir.")]
+SourcesArgument = Annotated[Optional[list[str]], typer.Argument(metavar="[SOURCE]...", help="Source article(s). Default: [tool.pipeline] sources.", show_default=False)]
 
 
 def _choice(values: tuple[str, ...]):
@@ -107,7 +137,7 @@ def _engine_choice(value):
     return _choice(tuple(engine_names()))(value)
 
 
-FormatOption = Annotated[str, typer.Option("--format", help="Output format: table or json.", callback=_choice(FORMATS))]
+FormatOption = Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="Output format: table or json.", callback=_choice(FORMATS))]
 
 
 _lock_wait = {"seconds": 10.0}
@@ -127,7 +157,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+    wait: Annotated[float, typer.Option("--wait", min=0, metavar="SECONDS", help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Offline translation and localisation of newsroom articles."""
@@ -183,20 +213,20 @@ def _sources(settings: Settings, sources: list[str] | None) -> tuple[str, ...]:
     return tuple(sources) if sources else settings.sources
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors
 def extract(sources: SourcesArgument = None, locale_dir: LocaleOption = None) -> None:
     """Extract each source article's sentences into locale/<domain>.pot."""
     settings = _settings(locale_dir=locale_dir)
     for result in workflow.extract(settings, _sources(settings, sources)):
         state = "written" if result.changed else "unchanged"
-        out.print(f"{_show(result.path)}: {result.entries} entries ({state})")
+        out.print(f"{_show(result.path)}: {counted(result.entries, 'entry', 'entries')} ({state})")
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors
 def update(
-    domains: Annotated[Optional[list[str]], typer.Argument(help="Domains (POT names) to merge. Default: every POT under the locale folder.", show_default=False)] = None,
+    domains: Annotated[Optional[list[str]], typer.Argument(metavar="[DOMAIN]...", help="Domains (POT names) to merge. Default: every POT under the locale folder.", show_default=False)] = None,
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
     purge_obsolete: Annotated[bool, typer.Option(help="Drop obsolete (#~) entries instead of keeping them.")] = False,
@@ -208,12 +238,12 @@ def update(
     _finish(report)
 
 
-EngineOption = Annotated[Optional[str], typer.Option(callback=_engine_choice, help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
-DeviceOption = Annotated[Optional[str], typer.Option(callback=_choice(DEVICES), help="Where Argos models run: cpu, cuda or auto.")]
-ThreadsOption = Annotated[Optional[int], typer.Option(min=0, help="CPU threads per model (0: CTranslate2 chooses).")]
-ComputeOption = Annotated[Optional[str], typer.Option(callback=_choice(COMPUTE_TYPES), help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
+EngineOption = Annotated[Optional[str], typer.Option(callback=_engine_choice, metavar="ENGINE", help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
+DeviceOption = Annotated[Optional[str], typer.Option(callback=_choice(DEVICES), metavar="|".join(DEVICES), help="Where Argos models run: cpu, cuda or auto.")]
+ThreadsOption = Annotated[Optional[int], typer.Option(min=0, metavar="N", help="CPU threads per model (0: CTranslate2 chooses).")]
+ComputeOption = Annotated[Optional[str], typer.Option(callback=_choice(COMPUTE_TYPES), metavar="TYPE", help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
 FastOption = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): several times faster, lower quality.")]
-ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", help="Project-local folder of Argos packages (default: argostranslate's, or $ARGOS_PACKAGES_DIR).")]
+ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", metavar="DIR", help="Project-local folder of Argos packages (default: argostranslate's, or $ARGOS_PACKAGES_DIR).")]
 
 
 def _engine_settings(settings: Settings, *, engine=None, device=None, threads=None, compute_type=None, fast=False, models_dir=None) -> Settings:
@@ -222,7 +252,7 @@ def _engine_settings(settings: Settings, *, engine=None, device=None, threads=No
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors
 def translate(
     lang: LangOption = None,
@@ -242,7 +272,7 @@ def translate(
     _finish(report)
 
 
-@app.command("compile")
+@app.command("compile", cls=_Command)
 @reports_errors
 def compile_(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
     """Compile each catalogue into a .mo beside it (fuzzy entries left out, as msgfmt does)."""
@@ -255,7 +285,7 @@ def compile_(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
 
 BundleFormatOption = Annotated[
     Optional[str],
-    typer.Option("--format", help="Bundle formats, comma-separated: txt, json, md, html, mo, zip. Default: all."),
+    typer.Option("--format", metavar="FORMAT[,FORMAT...]", help="Bundle formats, comma-separated: txt, json, md, html, mo, zip. Default: all."),
 ]
 PublishFailingOption = Annotated[
     bool,
@@ -263,13 +293,13 @@ PublishFailingOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors
 def bundle(
     sources: SourcesArgument = None,
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
     use_fuzzy: Annotated[bool, typer.Option(help="Use fuzzy (unreviewed) translations too.")] = False,
     format: BundleFormatOption = None,
     publish_failing: PublishFailingOption = False,
@@ -288,14 +318,14 @@ def bundle(
     _finish(report)
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors
 def run(
     sources: SourcesArgument = None,
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
     engine: EngineOption = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
     use_fuzzy: Annotated[bool, typer.Option(help="Bundle fuzzy (unreviewed) translations too.")] = False,
     device: DeviceOption = None,
     threads: ThreadsOption = None,
@@ -324,13 +354,13 @@ def run(
     _finish(report)
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors
 def report(
     sources: SourcesArgument = None,
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Bundle folder. Default: [tool.pipeline] output_dir.")] = None,
 ) -> None:
     """Write dist/<domain>/review.html: each language's counts, and the article sentence by sentence with its state, checks and provenance."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
@@ -340,7 +370,7 @@ def report(
     _finish(written)
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors(writes=False)
 def status(
     domains: Annotated[Optional[list[str]], typer.Argument(metavar="[DOMAIN]...", help="Only these domains (articles). Default: every domain with a template.", show_default=False)] = None,
@@ -392,7 +422,7 @@ def status(
     _finish(report)
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors(writes=False)
 def check(
     lang: LangOption = None,
@@ -414,7 +444,7 @@ def check(
     if format == "json":
         typer.echo(json.dumps([vars(f) for f in findings], ensure_ascii=False, indent=2))
     elif findings:
-        table = Table(title=f"{len(findings)} findings ({len(failing)} failing)")
+        table = Table(title=f"{counted(len(findings), 'finding')} ({len(failing)} failing)")
         for column in ("where", "check", "severity", "problem", "sentence"):
             table.add_column(column, overflow="fold")
         for f in findings:
@@ -426,7 +456,7 @@ def check(
     _finish(report)
 
 
-@app.command()
+@app.command(cls=_Command)
 @reports_errors(writes="back_translate")
 def roundtrip(
     sources: SourcesArgument = None,
@@ -435,7 +465,7 @@ def roundtrip(
     locale_dir: LocaleOption = None,
     engine: EngineOption = None,
     models_dir: ModelsDirOption = None,
-    worst: Annotated[int, typer.Option(help="How many of the weakest sentences to list.")] = 10,
+    worst: Annotated[int, typer.Option(metavar="N", help="How many of the weakest sentences to list.")] = 10,
 ) -> None:
     """Identity check (extract, msgstr = msgid in memory, rebuild, compare bytes), or --back-translate."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
@@ -456,7 +486,7 @@ def roundtrip(
     failed = False
     for result in workflow.roundtrip(settings, _sources(settings, sources)):
         if result.identical:
-            out.print(f"{result.source}: identical ({result.size} bytes)")
+            out.print(f"{result.source}: identical ({counted(result.size, 'byte')})")
         else:
             failed = True
             err.print(f"{result.source}: rebuilt text differs from the source at byte {result.first_difference}")
@@ -488,7 +518,7 @@ def _configure_models(models_dir: Path | None) -> None:
         models.configure(models_dir=settings.resolve(folder))
 
 
-@models_app.command("list")
+@models_app.command("list", cls=_Command)
 @reports_errors(writes=False)
 def models_list(format: FormatOption = "table", models_dir: ModelsDirOption = None) -> None:
     """Installed packages (pair, version, size, path) and pairs reachable through English."""
@@ -523,12 +553,12 @@ def models_list(format: FormatOption = "table", models_dir: ModelsDirOption = No
         out.print("Through English: " + ", ".join(f"{a}→{b}" for a, b in pivots))
 
 
-@models_app.command("install")
+@models_app.command("install", cls=_Command)
 @reports_errors
 def models_install(
-    what: Annotated[list[str], typer.Argument(help="A package file (FILE.argosmodel), or FROM TO language codes to fetch from the package index.", show_default=False)],
+    what: Annotated[list[str], typer.Argument(metavar="(FILE.argosmodel | FROM TO)", help="A package file (FILE.argosmodel), or FROM TO language codes to fetch from the package index.", show_default=False)],
     replace: Annotated[bool, typer.Option("--replace", help="Replace an installed package of the same name or pair.")] = False,
-    index: Annotated[Optional[str], typer.Option(help="Package index address (default: $ARGOS_PACKAGE_INDEX or argostranslate's).")] = None,
+    index: Annotated[Optional[str], typer.Option(metavar="URL", help="Package index address (default: $ARGOS_PACKAGE_INDEX or argostranslate's).")] = None,
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Install a package from a file, or FROM TO from the Argos package index (through English if needed)."""
@@ -549,11 +579,11 @@ def models_install(
         out.print(f"installed {p.name}: {p.from_code}→{p.to_code} v{p.version} ({p.size_bytes / 2**20:.1f} MiB) in {p.path}")
 
 
-@models_app.command("remove")
+@models_app.command("remove", cls=_Command)
 @reports_errors
 def models_remove(
-    source: Annotated[str, typer.Argument(help="Source language code.")],
-    target: Annotated[str, typer.Argument(help="Target language code.")],
+    source: Annotated[str, typer.Argument(metavar="FROM", help="Source language code.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Target language code.")],
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Remove the installed package for a language pair."""
@@ -570,42 +600,42 @@ memory_app = typer.Typer(help="Translation memory (a rebuildable SQLite index of
 app.add_typer(memory_app, name="memory")
 
 
-@memory_app.command("export")
+@memory_app.command("export", cls=_Command)
 @reports_errors
 def memory_export(
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write (PO for one language, TMX for any).")],
-    format: Annotated[str, typer.Option("--format", help="po (usable with msgmerge --compendium) or tmx.")] = "po",
+    out_file: Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="File to write (PO for one language, TMX for any).")],
+    format: Annotated[str, typer.Option("--format", metavar="po|tmx", help="po (usable with msgmerge --compendium) or tmx.")] = "po",
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
 ) -> None:
     """Write the memory as a PO compendium (one language) or TMX (every language given)."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     for result in workflow.memory_export(settings, languages=settings.languages, format=format, out=out_file):
-        out.print(f"{result.language}: {result.entries} translations exported to {_show(result.path)}")
+        out.print(f"{result.language}: {counted(result.entries, 'translation')} exported to {_show(result.path)}")
 
 
-@memory_app.command("import")
+@memory_app.command("import", cls=_Command)
 @reports_errors
 def memory_import(
-    file: Annotated[Path, typer.Argument(help="A PO file (its Language header, or --lang) or a TMX file.", show_default=False)],
-    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Language of a PO file without a Language header; for TMX, import only this language.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A PO file (its Language header, or --lang) or a TMX file.", show_default=False)],
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", metavar="LANG", help="Language of a PO file without a Language header; for TMX, import only this language.")] = None,
     locale_dir: LocaleOption = None,
 ) -> None:
     """Add a file's reviewed translations to locale/<lang>/compendium.po and the memory."""
     settings = _settings(locale_dir=locale_dir)
     report = workflow.memory_import(settings, file, language_code=lang)
     for result in report.results:
-        out.print(f"{result.language}: {result.changed} translations added or changed in {_show(result.path)}; memory holds {result.entries}")
+        out.print(f"{result.language}: {counted(result.changed, 'translation')} added or changed in {_show(result.path)}; memory holds {result.entries}")
     _finish(report)
 
 
-@memory_app.command("rebuild")
+@memory_app.command("rebuild", cls=_Command)
 @reports_errors
 def memory_rebuild(lang: LangOption = None, locale_dir: LocaleOption = None) -> None:
     """Recreate the memory index from the catalogues and compendium of each language."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     for result in workflow.memory_rebuild(settings, languages=settings.languages):
-        out.print(f"{result.language}: {result.entries} sentences from {result.changed} files in {_show(result.path)}")
+        out.print(f"{result.language}: {counted(result.entries, 'sentence')} from {counted(result.changed, 'file')} in {_show(result.path)}")
 
 
 def _translate(settings: Settings, *, refresh_mt: bool = False) -> "workflow.Report":
@@ -621,7 +651,7 @@ def _interruptible(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except TranslationInterrupted as stop:
-        err.print(f"error: {stop}; {len(stop.saved)} catalogue(s) saved with what was finished. Run the command again to continue.")
+        err.print(f"error: {stop}; {counted(len(stop.saved), 'catalogue')} saved with what was finished. Run the command again to continue.")
         raise typer.Exit(stop.exit_code) from None
 
 
@@ -660,7 +690,7 @@ def _progress_bars(settings: Settings):
 def _print_translations(results, settings: Settings) -> None:
     for result in results:
         flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
-        out.print(f"{result.language}: {result.entries} entries filled by {settings.engine} (fuzzy){flagged}")
+        out.print(f"{result.language}: {counted(result.entries, 'entry', 'entries')} filled by {settings.engine} (fuzzy){flagged}")
 
 
 def _finish(report: "workflow.Report") -> None:
@@ -696,7 +726,7 @@ def _print_updates(results) -> None:
         r = result.report
         state = "written" if result.changed else "unchanged"
         m = result.memory
-        memory = f", {m.exact} from memory, {m.fuzzy} memory suggestions" if m.exact or m.fuzzy else ""
+        memory = f", {m.exact} from memory, {counted(m.fuzzy, 'memory suggestion')}" if m.exact or m.fuzzy else ""
         out.print(
             f"{_show(result.path)}: {r.kept + r.revived} kept, {r.fuzzy_matched} fuzzy, {r.new} new{memory}, {r.obsoleted} obsoleted ({state})"
         )
@@ -707,7 +737,7 @@ def _print_bundles(results) -> bool:
     held = False
     for result in results:
         if result.bundled:
-            fallback = f", {len(result.fallback)} sentences fall back to the source" if result.fallback else ""
+            fallback = f", {counted(len(result.fallback), 'sentence falls', 'sentences fall')} back to the source" if result.fallback else ""
             out.print(f"{result.domain} [{result.language}]: bundled, {result.completeness:.1f}% translated{fallback}")
         else:
             out.print(f"{result.domain} [{result.language}]: not bundled, {result.manifest_entry.get('reason') or 'below the threshold'}")

@@ -52,6 +52,9 @@ _LANGUAGE_CODE = re.compile(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*")
 # Set by configure(index_url=...); None means ARGOS_PACKAGE_INDEX or argostranslate's default.
 _index_url: str | None = None
 
+# The XDG homes configure(models_dir=...) set itself: a later call may move them, never one the user set.
+_homes_set_here: set[str] = set()
+
 
 @dataclass(frozen=True)
 class PackageInfo:
@@ -94,8 +97,47 @@ def configure(*, models_dir: Path | None = None, index_url: str | None = None) -
                 f"{settings.package_data_dir}; call configure(models_dir=...) before anything uses a model."
             )
         os.environ["ARGOS_PACKAGES_DIR"] = str(folder)
+        if settings is None:
+            _keep_argostranslate_beside(folder)
     if index_url is not None:
         _index_url = index_url
+
+
+def argostranslate_dir(models_dir: Path) -> Path:
+    """The hidden folder beside *models_dir* that holds argostranslate's own files for it.
+
+    Its index copy and downloads (``argos-translate/``), and its config folder
+    when the user has none: see :func:`configure`.
+    """
+    folder = Path(models_dir)
+    return folder.parent / f".{folder.name}.argos-translate"
+
+
+def _keep_argostranslate_beside(folder: Path) -> None:
+    """Point argostranslate's data, cache and (if the user has none) config homes at :func:`argostranslate_dir`.
+
+    Importing argostranslate creates ``argos-translate`` folders under the XDG
+    data, config and cache homes (by default in the home folder), even when
+    ``ARGOS_PACKAGES_DIR`` says where packages go; with a project models folder
+    they belong beside it. Only this process's environment changes, and only
+    the variables the user left unset (or empty, which XDG reads as unset). An
+    existing ``~/.config/argos-translate`` is still read: importing creates
+    nothing there, and its ``settings.json`` keeps applying.
+    """
+    state = str(argostranslate_dir(folder))
+    user_config = _argostranslate_home() / ".config" / "argos-translate"
+    for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        if os.environ.get(variable) and variable not in _homes_set_here:
+            continue
+        if variable == "XDG_CONFIG_HOME" and user_config.is_dir():
+            continue
+        os.environ[variable] = state
+        _homes_set_here.add(variable)
+
+
+def _argostranslate_home() -> Path:
+    """The home folder as argostranslate's settings module takes it (a snap's own data folder inside a snap)."""
+    return Path(os.environ["SNAP_USER_DATA"]) if "SNAP" in os.environ else Path.home()
 
 
 def packages_dir() -> Path:
@@ -113,7 +155,7 @@ def _package_dirs() -> list[Path]:
     loaded = sys.modules.get("argostranslate.settings")
     if loaded is not None:
         return [Path(folder) for folder in loaded.package_dirs]
-    home = Path(os.environ["SNAP_USER_DATA"]) if "SNAP" in os.environ else Path.home()
+    home = _argostranslate_home()
     configured = os.environ.get("ARGOS_PACKAGES_DIR")
     if configured is None:
         config = Path(os.getenv("XDG_CONFIG_HOME", default=home / ".config")) / "argos-translate" / "settings.json"
@@ -244,6 +286,7 @@ def install_file(path: Path, *, replace: bool = False) -> PackageInfo:
     facts = _inspect_archive(archive, max_uncompressed_bytes=MAX_UNCOMPRESSED_BYTES)
     package, settings = _argos()
     folder = Path(settings.package_data_dir)
+    _tidy_staging(folder)
     pair = (facts.metadata["from_code"], facts.metadata["to_code"])
     target = folder / facts.top_folder
 
@@ -289,19 +332,18 @@ def _extract_then_rename(archive: Path, folder: Path, top: str) -> None:
     folder, so a killed install left a half-written package that counted as
     installed. Here the package appears under its name only by the final
     rename (same file system, so atomic): a kill before leaves only the hidden
-    staging folder, which argostranslate never reads as a package.
+    staging folder, which argostranslate never reads as a package and the
+    next install deletes (see the staging folders below).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.installing-", dir=folder.parent))
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder, "installing"), dir=folder.parent))
     try:
         with zipfile.ZipFile(archive) as opened:
             _extract_members(opened, staging)
         os.replace(staging / top, folder / top)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    loaded = sys.modules.get("argostranslate.translate")
-    if loaded is not None:  # as install_from_path does
-        loaded.get_installed_languages.cache_clear()
+    _forget_installed_languages()
 
 
 def _extract_members(archive: zipfile.ZipFile, into: Path) -> None:
@@ -348,27 +390,142 @@ def install_from_index(from_code: str, to_code: str, *, replace: bool = False) -
 def remove(from_code: str, to_code: str) -> PackageInfo:
     """Uninstall the package for a pair and return what was removed.
 
-    Should several packages serve the pair, all go and the highest version is returned.
+    Should several packages serve the pair, all go and the highest version is
+    returned. Each package is first renamed into a hidden folder beside the
+    models folder, then deleted there, so a killed removal never leaves a
+    half-deleted package that still counts as installed. (argostranslate's own
+    ``uninstall`` deletes in place and imports its translation module, which
+    loads Stanza, spaCy and ONNX Runtime; the last writes into the cache home.)
     """
-    package, _ = _argos()
+    _, settings = _argos()
+    folder = Path(settings.package_data_dir)
+    _tidy_staging(folder)
     matches = [old for old in _installed_argos_packages() if (old.from_code, old.to_code) == (from_code, to_code)]
     if not matches:
         raise MissingModelError(f"No installed model translates {from_code} → {to_code}; there is nothing to remove.")
     removed = [_info(old) for old in matches]
-    for old in matches:
-        try:
-            package.uninstall(old)
-        except OSError as err:
-            raise ModelError(f"{old.package_path}: cannot remove the package ({err.strerror}); check the folder's permissions.") from err
+    try:
+        for old in matches:
+            original = Path(old.package_path)
+            try:
+                # Beside the folder the package is in (a snap may add read-only ones), so the move is a rename.
+                doomed = Path(tempfile.mkdtemp(prefix=_staging_prefix(original.parent, "removing"), dir=original.parent.parent))
+            except OSError as err:
+                raise ModelError(f"{original.parent.parent}: cannot create a folder to remove {original.name} ({err.strerror}); check its permissions.") from err
+            try:
+                os.replace(original, doomed / original.name)
+            except OSError as err:
+                raise ModelError(f"{original}: cannot remove the package ({err.strerror}); check the folder's permissions.") from err
+            finally:
+                # Whatever a kill leaves of it is a dead run's: the next install or remove deletes it.
+                shutil.rmtree(doomed, ignore_errors=True)
+    finally:
+        _forget_installed_languages()
     return max(removed, key=lambda info: _version_key(info.version))
+
+
+def _forget_installed_languages() -> None:
+    """Clear argostranslate's cached language list (as its install and uninstall do) if it was ever loaded."""
+    loaded = sys.modules.get("argostranslate.translate")
+    if loaded is not None:
+        loaded.get_installed_languages.cache_clear()
+
+
+# --- staging folders -----------------------------------------------------------
+#
+# Installing, replacing and removing work in hidden folders beside the models
+# folder (argostranslate reads every folder inside it as a package), named
+# ``.<models>.<kind>-<host>-<pid>-<8 random characters>``. A run killed before
+# its cleanup leaves one; the next install or remove on the same host, seeing
+# that its process is gone, finishes the job. Nothing else is ever touched.
+
+_STAGING_KINDS = ("installing", "replaced", "removing")
+
+
+def _staging_prefix(folder: Path, kind: str) -> str:
+    return f".{folder.name}.{kind}-{_host_tag()}-{os.getpid()}-"
+
+
+def _host_tag() -> str:
+    """This host's name, letters and digits only (another host's process ids mean nothing here)."""
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname()) or "host"
+
+
+def _stale_staging(folder: Path) -> list[tuple[str, Path]]:
+    """(kind, path) of the staging folders beside *folder* that a dead run of this host left."""
+    pattern = re.compile(
+        rf"\.{re.escape(folder.name)}\.({'|'.join(_STAGING_KINDS)})-([A-Za-z0-9]+)-([0-9]+)-[a-z0-9_]{{8}}"
+    )
+    try:
+        children = sorted(folder.parent.iterdir())
+    except OSError:
+        return []
+    stale = []
+    for child in children:
+        match = pattern.fullmatch(child.name)
+        if match and match[2] == _host_tag() and not _process_alive(int(match[3])):
+            if child.is_dir() and not child.is_symlink():
+                stale.append((match[1], child))
+    return stale
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill(pid, 0) would terminate the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, for one
+        return True
+    return True
+
+
+def _tidy_staging(folder: Path) -> None:
+    """Finish what dead runs left beside *folder*: put back a package a killed replace moved aside, delete the rest.
+
+    A moved-aside package goes back only when its folder name is free and no
+    installed package serves its pair (the replace died before the new package
+    was renamed in); one that cannot be put back keeps its holding folder.
+    """
+    served = None
+    for kind, staging in _stale_staging(folder):
+        if kind == "replaced":
+            if served is None:
+                served = {(p.from_code, p.to_code) for p in scan_packages()[0]}
+            kept = False
+            for aside in sorted(staging.iterdir()):
+                original = folder / aside.name.split("-", 1)[-1]
+                problem, metadata = _package_folder_problem(aside) if aside.is_dir() else ("not a folder", {})
+                pair = (metadata.get("from_code"), metadata.get("to_code"))
+                if problem or original.exists() or pair in served:
+                    continue
+                try:
+                    os.replace(aside, original)
+                    served.add(pair)
+                except OSError:
+                    kept = True
+            if kept:
+                continue
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # --- argostranslate access ---------------------------------------------------
 
 
 def _argos():
-    """Import argostranslate's package and settings modules (the first call reads the environment)."""
-    from argostranslate import package, settings
+    """Import argostranslate's package and settings modules (the first call reads the environment).
+
+    That first import creates argostranslate's folders; one it cannot create
+    is a :class:`ModelError` naming it.
+    """
+    try:
+        from argostranslate import package, settings
+    except OSError as err:
+        raise ModelError(
+            f"{err.filename or 'argostranslate'}: argostranslate cannot create its folder ({err.strerror or err}); "
+            "check the permissions, or give --models-dir a writable folder."
+        ) from None
 
     # argostranslate logs failures (offline index, failed download) without a
     # handler, so logging's last resort would print them to stderr; the library
@@ -497,7 +654,7 @@ def _moved_aside(packages: list, folder: Path) -> Iterator:
         return
     moved: list[tuple[Path, Path]] = []
     try:
-        holding = Path(tempfile.mkdtemp(prefix=f".{folder.name}.replaced-", dir=folder.parent))
+        holding = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder, "replaced"), dir=folder.parent))
         for index, old in enumerate(packages):
             original = Path(old.package_path)
             aside = holding / f"{index}-{original.name}"

@@ -20,6 +20,7 @@ from .article import Article
 from .catalog import MT_MARK, TM_MARK, is_machine
 from .languages import Language
 from .status import CatalogueStats
+from .wording import counted
 
 BACK_MARK = "back-translation chrF: "
 
@@ -164,7 +165,7 @@ def language_view(
                 if entry.get("stale"):
                     note += " (by an earlier run)"
                 if held:
-                    note += f"; {held} failing translation{'s' if held != 1 else ''} held back"
+                    note += f"; {counted(held, 'failing translation')} held back"
             else:
                 note = f"not bundled: {entry.get('reason') or ''}".strip()
     elif manifest:
@@ -374,7 +375,7 @@ def render_review(data: ReviewData, *, source_language: str = "en") -> str:
 <body>
 <header>
 <h1>Review: <span lang="{_e(_html_lang(source_language))}">{_e(headline)}</span></h1>
-<div class="meta">Source <code>{_e(article.path)}</code> · SHA-256 {_e(article.sha256[:12])}… · {len(article.segments)} sentences · page written {_e(data.generated_at)}</div>
+<div class="meta">Source <code>{_e(article.path)}</code> · SHA-256 {_e(article.sha256[:12])}… · {counted(len(article.segments), 'sentence')} · page written {_e(data.generated_at)}</div>
 <table class="summary">
 <thead><tr><th>language</th><th>complete</th><th>reviewed</th><th>from memory</th><th>machine</th><th>fuzzy</th><th>missing</th><th>failing checks</th><th>entries</th><th>bundled</th><th></th></tr></thead>
 <tbody>

@@ -45,6 +45,7 @@ from .languages import Language, language
 from .memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
 from .settings import Settings
 from .translate import TranslateResult, fill_catalogues, pending_entries
+from .wording import counted
 
 
 @dataclass
@@ -938,7 +939,7 @@ def _configured_languages(settings: Settings, by_language: dict, *, path: Path, 
             if not wanted:
                 report.skip(
                     code, None,
-                    CatalogueError(f"{path}: {len(entries)} units in {code}, which the project does not translate into; add it to [tool.pipeline] languages or import it with --lang {code}."),
+                    CatalogueError(f"{path}: {counted(len(entries), 'unit')} in {code}, which the project does not translate into; add it to [tool.pipeline] languages or import it with --lang {code}."),
                 )
             continue
         chosen.setdefault(match, []).extend(entries)

@@ -35,6 +35,35 @@ def test_every_command_has_help():
         assert result.exit_code == 0 and "Usage" in result.output
 
 
+def _every_command(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _every_command(sub, (*path, name))
+
+
+def test_help_names_what_to_type_never_a_python_type():
+    import re
+
+    import typer.main
+
+    python_type = re.compile(r"<(?:list\[\w+\]|str|int|float|bool|path|file|dir|[\w ]+ range)>|\{\w+\}|\[\[")
+    for path, _ in _every_command(typer.main.get_command(app)):
+        result = invoke(*path, "--help")
+        assert result.exit_code == 0, path
+        assert not python_type.findall(result.output), (path, python_type.findall(result.output))
+    assert "Usage: root status [OPTIONS] [DOMAIN]..." in invoke("status", "--help").output
+    assert "Usage: root models remove [OPTIONS] FROM TO" in invoke("models", "remove", "--help").output
+    assert "--lang LANG" in invoke("translate", "--help").output
+
+
+def test_counts_agree_with_their_nouns():
+    from pipeline.wording import counted
+
+    assert counted(1, "translation") == "1 translation"
+    assert [counted(n, "translation") for n in (0, 2)] == ["0 translations", "2 translations"]
+    assert counted(1, "entry", "entries") == "1 entry" and counted(3, "entry", "entries") == "3 entries"
+
+
 def test_run_on_fresh_project_with_pseudo_engine(empty_project):
     result = invoke("run", "--engine", "pseudo", "--use-fuzzy")
     # pseudo text writes numbers as the target locale does (Babel), so every

@@ -535,8 +535,8 @@ def test_tmx_region_tags_go_to_the_configured_language_and_others_are_reported(p
     )
     result = runner.invoke(app, ["memory", "import", "vendor.tmx"])
     assert result.exit_code == 2, result.output
-    assert "de: 1 translations added" in result.output
-    assert "1 units in it_IT, which the project does not translate into" in result.output and "--lang it_IT" in result.output
+    assert "de: 1 translation added" in result.output
+    assert "1 unit in it_IT, which the project does not translate into" in result.output and "--lang it_IT" in result.output
     assert not (project / "locale/de_DE").exists() and not (project / "locale/it").exists()
     assert "Der Fluss stieg über Nacht." in (project / "locale/de/compendium.po").read_text(encoding="utf-8")
 

@@ -386,6 +386,28 @@ result["too_late"] = attempt(models.configure, models_dir=Path("elsewhere"))
     assert "before anything uses a model" in found["too_late"]["message"]
 
 
+def test_configure_moves_only_the_homes_the_user_left_unset(tmp_path):
+    (tmp_path / "home" / ".config" / "argos-translate").mkdir(parents=True)  # the user's own settings folder
+    found = run_scenario(
+        tmp_path,
+        """
+del os.environ["XDG_CONFIG_HOME"], os.environ["XDG_CACHE_HOME"]  # XDG_DATA_HOME stays the user's
+models.configure(models_dir=Path("project-models"))
+_, settings = models._argos()
+result["dirs"] = [str(settings.data_dir), str(settings.config_dir), str(settings.cache_dir)]
+result["XDG_CONFIG_HOME"] = os.environ.get("XDG_CONFIG_HOME")
+""",
+        models_dir=False,
+    )
+    beside = tmp_path / ".project-models.argos-translate"
+    assert found["dirs"] == [
+        str(tmp_path / "data" / "argos-translate"),
+        str(tmp_path / "home" / ".config" / "argos-translate"),
+        str(beside / "argos-translate"),
+    ]
+    assert found["XDG_CONFIG_HOME"] is None
+
+
 def test_find_route_goes_through_english(tmp_path):
     archives = {
         "en_de": write_archive(tmp_path / "en_de.argosmodel", package_members("en", "de")),

@@ -523,11 +523,63 @@ def test_leftover_temporary_files_of_our_pattern_are_removed_on_the_next_run(pro
 # --- models -------------------------------------------------------------------------------
 
 
-def _models_cli(tmp_path: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def _models_cli(tmp_path: Path, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The real command in a fresh interpreter whose home lies in *tmp_path* (argostranslate reads it at import)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
     clean.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGE_INDEX="http://127.0.0.1:9/", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd or tmp_path, env=clean, capture_output=True, text=True, timeout=300
+    )
+
+
+def _everything_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def test_models_dir_keeps_argostranslate_out_of_the_home_folder(tmp_path, argos_packages):
+    """With --models-dir, argostranslate's index, downloads and config folders go beside it, not into ~."""
+    home = tmp_path / "home"
+    home.mkdir()
+    project = make_project(tmp_path / "project", catalogues=False)
+    package = str(argos_packages["en", "uk"])
+    steps = [
+        ["models", "--models-dir", "models", "install", package],
+        ["models", "list", "--models-dir", "models"],
+        ["run", "--lang", "uk", "--models-dir", "models"],
+        ["translate", "--lang", "uk", "--models-dir", "models", "--refresh-mt"],
+        ["models", "--models-dir", "models", "install", "--replace", package],
+        ["models", "remove", "en", "uk", "--models-dir", "models"],
+    ]
+    for args in steps:
+        done = _models_cli(tmp_path, *args, cwd=project)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        if args[0] in ("run", "translate"):
+            assert "entries filled by argos" in done.stdout, done.stdout  # the Argos engine really ran
+    assert _everything_under(home) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "project"]
+    new = {p.name for p in project.iterdir()} - {"pyproject.toml", "seeds", "locale"}
+    assert new == {"models", ".models.argos-translate", "dist"}
+    assert _everything_under(project / ".models.argos-translate") == ["argos-translate", "argos-translate/downloads"]
+    assert _everything_under(project / "models") == []
+
+
+def test_without_models_dir_only_argostranslates_documented_folders_appear(tmp_path, argos_packages):
+    """argostranslate's own default homes are created, and nothing else (no ONNX Runtime cache from `remove`)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    project = make_project(tmp_path / "project", catalogues=False)
+    steps = (["models", "install", str(argos_packages["en", "uk"])], ["run", "--lang", "uk"], ["models", "remove", "en", "uk"])
+    for args in steps:
+        done = _models_cli(tmp_path, *args, cwd=project)
+        assert done.returncode == 0, (args, done.stderr)
+        assert args[0] != "run" or "entries filled by argos" in done.stdout, done.stdout
+    assert _everything_under(home) == [
+        ".config", ".config/argos-translate",
+        ".local", ".local/cache", ".local/cache/argos-translate", ".local/cache/argos-translate/downloads",
+        ".local/share", ".local/share/argos-translate", ".local/share/argos-translate/packages",
+    ]
+    assert {p.name for p in project.iterdir()} == {"pyproject.toml", "seeds", "locale", "dist"}
 
 
 def _package(tmp_path: Path, name: str, metadata: dict) -> Path:
@@ -581,6 +633,14 @@ def test_models_dir_that_is_a_file_is_one_line(tmp_path):
     assert proc.stderr.strip() == "error: /etc/passwd: is a file, not a folder of models; give --models-dir (or models_dir) a folder."
 
 
+def test_models_dir_below_a_file_is_one_line(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
+    proc = _models_cli(tmp_path, "models", "--models-dir", "afile/models", "install", str(package))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith(f"error: {tmp_path / 'afile'}/") and "argostranslate cannot create its folder" in proc.stderr
+
+
 def test_models_list_creates_nothing_in_the_home_folder(tmp_path):
     proc = _models_cli(tmp_path, "models", "list")  # no ARGOS_PACKAGES_DIR: argostranslate's default under ~/.local
     assert proc.returncode == 0, proc.stderr
@@ -600,16 +660,59 @@ def extract_half_then_die(archive, into):
     os.kill(os.getpid(), signal.SIGKILL)  # what a kill -9 does: no cleanup runs
 
 models._extract_members = extract_half_then_die
-models.install_file(Path(sys.argv[1]))
+models.install_file(Path(sys.argv[1]), replace=sys.argv[2] == "replace")
 """
+
+
+def _killed_mid_install(tmp_path: Path, package: Path, *, replace: bool = False) -> None:
+    """Install *package* into tmp_path/m in a process that SIGKILLs itself halfway through the extraction."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
+    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(tmp_path / "m"))
+    args = [sys.executable, "-c", KILL_MID_INSTALL, str(package), "replace" if replace else "keep"]
+    assert subprocess.run(args, env=env, capture_output=True, timeout=120).returncode == -9
+
+
+def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path):
+    from pipeline import models
+
+    package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
+    _killed_mid_install(tmp_path, package)
+    host = models._host_tag()
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".m.installing-")]
+    assert len(left) == 1 and re.fullmatch(rf"\.m\.installing-{host}-[0-9]+-[a-z0-9_]{{8}}", left[0]), left
+    dead_pid = left[0].split("-")[-2]
+    killed_remove = tmp_path / f".m.removing-{host}-{dead_pid}-abcdefgh"  # what a remove killed before its rmtree leaves
+    (killed_remove / "translate-en_de-1_0" / "model").mkdir(parents=True)
+    not_ours = [
+        tmp_path / f".m.installing-{host}-{os.getpid()}-abcdefgh",  # a live process's (this one)
+        tmp_path / ".m.installing-keepme",  # not our pattern
+        tmp_path / f".other.installing-{host}-999999999-abcdefgh",  # another models folder's
+        tmp_path / f".m.installing-{host}x-999999999-abcdefgh",  # another host's
+    ]
+    for path in not_ours:
+        path.mkdir()
+        (path / "data").write_text("not the pipeline's to delete")
+    again = _models_cli(tmp_path, "models", "--models-dir", "m", "install", str(package))
+    assert again.returncode == 0, again.stderr
+    assert not (tmp_path / left[0]).exists() and not killed_remove.exists()
+    assert all((path / "data").is_file() for path in not_ours)
+    assert [p.name for p in (tmp_path / "m").iterdir()] == ["translate-en_uk-1_0"]
+
+
+def test_a_package_a_killed_replace_moved_aside_is_put_back(tmp_path):
+    package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
+    assert _models_cli(tmp_path, "models", "--models-dir", "m", "install", str(package)).returncode == 0
+    _killed_mid_install(tmp_path, package, replace=True)
+    assert list((tmp_path / "m").iterdir()) == []  # the old package is aside, the new one half-extracted
+    again = _models_cli(tmp_path, "models", "--models-dir", "m", "install", str(package))
+    assert again.returncode == 2 and "already installed as translate-en_uk-1_0" in again.stderr, again.stderr
+    assert [p.name for p in (tmp_path / "m").iterdir()] == ["translate-en_uk-1_0"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".m.installing-", ".m.replaced-"))]
 
 
 def test_sigkill_mid_install_leaves_nothing_installed(tmp_path):
     package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(tmp_path / "m"))
-    killed = subprocess.run([sys.executable, "-c", KILL_MID_INSTALL, str(package)], env=env, capture_output=True, timeout=120)
-    assert killed.returncode == -9
+    _killed_mid_install(tmp_path, package)
     assert [p.name for p in (tmp_path / "m").iterdir()] == []  # the half-extracted package is not in the models folder
     listed = _models_cli(tmp_path, "models", "list", "--models-dir", "m")
     assert "No model installed" in listed.stdout, listed.stdout + listed.stderr

@@ -142,7 +142,7 @@ def test_memory_reuses_translations_across_articles(project):
     (project / "seeds/second.txt").write_text(second, encoding="utf-8")
     assert invoke("extract", "seeds/second.txt").exit_code == 0
     result = invoke("update", "--lang", "uk")
-    assert "1 from memory, 1 memory suggestions" in result.output
+    assert "1 from memory, 1 memory suggestion" in result.output
     po = polib.pofile(str(project / "locale/uk/LC_MESSAGES/second.po"))
     human = polib.pofile(str(project / UK_PO))
     exact = po.find("The footage also shows a local resident bursting into tears and hugging the Ukrainian soldiers as they march past her home.")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import models
 from ..errors import EngineError, TranslationInterrupted
+from ..wording import counted
 
 ARGOS_BEAM_SIZE = 4  # argostranslate's default ARGOS_BEAM_SIZE
 ARGOS_LENGTH_PENALTY = 0.2
@@ -114,7 +115,7 @@ class ArgosEngine:
         except KeyboardInterrupt:
             # Batches already decoded are kept: the caller saves them.
             raise TranslationInterrupted(
-                f"translation interrupted after {len(translated)} of {len(unique)} sentences",
+                f"translation interrupted after {len(translated)} of {counted(len(unique), 'sentence')}",
                 [translated.get(text) for text in texts],
             ) from None
         return [translated[text] for text in texts]
@@ -146,9 +147,9 @@ class ArgosEngine:
         if info.path in self._legs:
             return self._legs[info.path]
         import ctranslate2
-        from argostranslate.package import Package
 
-        package = Package(info.path)
+        argos_package, _ = models._argos()  # its first import creates folders; a failure is a ModelError
+        package = argos_package.Package(info.path)
         device, compute_type = self._device(), self._compute_type()
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise EngineError("--device cuda: no CUDA device is visible to CTranslate2; use --device cpu or auto.")
