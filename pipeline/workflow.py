@@ -386,9 +386,8 @@ def _catalogue_files(
                 present = {n[:-3] for n in os.listdir(folder) if n.endswith(".po")}
             except OSError:
                 present = set()
-            for domain in domains:
-                if domain in present:
-                    yield lang, domain, f"{folder}{os.sep}{domain}.po"
+            prefix = folder + os.sep
+            yield from [(lang, domain, f"{prefix}{domain}.po") for domain in domains if domain in present]
             continue
         for domain in domains:
             path = os.path.join(folder, f"{domain}.po")
@@ -663,17 +662,14 @@ def status_document(
     def document_key(cache: ResultCache) -> tuple[str | None, bool]:
         """(key, whether every file is old enough for its stat to be trusted)."""
         started = time.time_ns()
-        states, newest = [], 0
-        stat = os.stat
         try:
-            for lang, domain, path in files:
-                st = stat(path)
-                states.append((lang.code, domain, st.st_size, st.st_mtime_ns, st.st_ino))
-                newest = max(newest, st.st_mtime_ns)
+            found = [os.stat(path) for _, _, path in files]
         except OSError:
             return None, False
+        states = [(lang.code, domain, st.st_size, st.st_mtime_ns, st.st_ino) for (lang, domain, _), st in zip(files, found)]
+        newest = max((st.st_mtime_ns for st in found), default=0)
         try:
-            st = stat(glossary)
+            st = os.stat(glossary)
             states.append(("glossary", st.st_size, st.st_mtime_ns, st.st_ino))
             newest = max(newest, st.st_mtime_ns)
         except OSError:
