@@ -13,6 +13,7 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner
 
+from pipeline import catalog as catalog_mod
 from pipeline import memory as memory_mod
 from pipeline import workflow
 from pipeline.catalog import catalogue_path, new_catalogue, write_catalogue
@@ -249,12 +250,13 @@ def test_update_reads_and_writes_only_the_named_domains(project, monkeypatch):
     real = workflow.read_catalogue
     monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
     monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
-    real_open = workflow.open_catalogue
-    monkeypatch.setattr(workflow, "open_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real_open(path, **kw))
+    real_open = catalog_mod.open_catalogue
+    monkeypatch.setattr(catalog_mod, "open_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real_open(path, **kw))
     read_bytes = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self.name) or read_bytes(self))
     (project / "seeds/third.txt").write_text("A third report\n\nThe bridge in Lviv reopened on Tuesday.", encoding="utf-8")
     assert invoke("extract", "seeds/third.txt").exit_code == 0
+    parsed.clear(), opened.clear()  # what update alone reads
     result = invoke("update", "third", "--lang", "uk")
     assert result.exit_code == 0, result.output
     assert sorted(parsed) == ["third.po", "third.pot"]
