@@ -31,6 +31,9 @@ _SCHEMA = (
 )
 
 
+_SINGLE_QUERIES = 32
+
+
 def code_version() -> str:
     """A digest of the pipeline's own source files (name, size, mtime): any change of code, new results."""
     package = Path(__file__).resolve().parent
@@ -50,6 +53,7 @@ class ResultCache:
         self._pending: list[tuple[str, bytes]] = []
         self._files: list[tuple] = []
         self._known: dict[str, tuple] | None = None
+        self._asked = 0  # digests looked up one query each, before loading the whole table
         if path is None:
             return
         try:
@@ -104,16 +108,9 @@ class ResultCache:
             stat = os.stat(path)
         except OSError:
             return None
-        if self._db is not None:
-            if self._known is None:  # one query for every file: status asks about thousands
-                try:
-                    rows = self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM file").fetchall()
-                    self._known = {p: (size, mtime, sha, recorded) for p, size, mtime, sha, recorded in rows}
-                except sqlite3.Error:
-                    self._known = {}
-            row = self._known.get(path)
-            if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
-                return row[2]
+        row = self._recorded(path) if self._db is not None else None
+        if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
+            return row[2]
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -122,6 +119,25 @@ class ResultCache:
         sha = hashlib.sha256(data).hexdigest()
         self._files.append((path, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
         return sha
+
+    def _recorded(self, path: str) -> tuple | None:
+        """(size, mtime_ns, sha256, recorded_ns) stored for *path*, or None.
+
+        A run's report asks about its few new catalogues: one query each. Past
+        `_SINGLE_QUERIES` of them (status over an archive asks about thousands),
+        the whole table is loaded once instead.
+        """
+        try:
+            if self._known is None and self._asked < _SINGLE_QUERIES:
+                self._asked += 1
+                found = self._db.execute("SELECT size, mtime_ns, sha256, recorded_ns FROM file WHERE path=?", (path,)).fetchone()
+                return tuple(found) if found else None
+            if self._known is None:
+                rows = self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM file").fetchall()
+                self._known = {p: (size, mtime, sha, recorded) for p, size, mtime, sha, recorded in rows}
+        except sqlite3.Error:
+            self._known = {}
+        return self._known.get(path)
 
     def key(self, *parts: Any) -> str:
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()

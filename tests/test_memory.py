@@ -549,3 +549,30 @@ def test_tmx_from_another_source_language_is_refused_not_ignored(project):
     result = runner.invoke(app, ["memory", "import", "fr.tmx"])
     assert result.exit_code == 2 and "no unit has a 'en' source" in result.output
     assert files_snapshot(project / "locale") == before
+
+
+def test_result_cache_digests_agree_one_query_each_or_the_whole_table(tmp_path):
+    """A few files are looked up one query each, many by loading the table once; both trust the same rows."""
+    from pipeline import resultcache
+
+    locale = tmp_path / "locale"
+    memory_mod.cache_dir(locale).mkdir(parents=True)
+    files = []
+    for i in range(resultcache._SINGLE_QUERIES + 8):
+        path = tmp_path / f"f{i}.po"
+        path.write_bytes(b"a" * (i + 1))
+        os.utime(path, ns=(10**18, 10**18))  # far older than the racy window when recorded
+        files.append(str(path))
+    with resultcache.ResultCache.open(locale) as cache:
+        recorded = [cache.digest(path) for path in files]
+    # Same size and mtime, other bytes: a trusted row answers without reading the file.
+    for path in files:
+        Path(path).write_bytes(b"b" * Path(path).stat().st_size)
+        os.utime(path, ns=(10**18, 10**18))
+    with resultcache.ResultCache.open(locale) as cache:
+        assert [cache.digest(path) for path in files] == recorded
+        assert cache._known is not None  # past the single queries, the table was loaded once
+    with resultcache.ResultCache.open(locale) as cache:
+        assert cache.digest(files[0]) == recorded[0] and cache._known is None
+        os.utime(files[1], ns=(10**18 + 1, 10**18 + 1))  # a changed mtime: read again
+        assert cache.digest(files[1]) != recorded[1]
