@@ -652,7 +652,7 @@ def status_document(
     """
     import time
 
-    from .memory import RACY_NS
+    from .memory import RACY_NS, stat_many
     from .resultcache import ResultCache, code_version
     from .status import status_items, status_json
 
@@ -662,9 +662,8 @@ def status_document(
     def document_key(cache: ResultCache) -> tuple[str | None, bool]:
         """(key, whether every file is old enough for its stat to be trusted)."""
         started = time.time_ns()
-        try:
-            found = [os.stat(path) for _, _, path in files]
-        except OSError:
+        found = stat_many([path for _, _, path in files])
+        if None in found:
             return None, False
         states = [(lang.code, domain, st.st_size, st.st_mtime_ns, st.st_ino) for (lang, domain, _), st in zip(files, found)]
         newest = max((st.st_mtime_ns for st in found), default=0)

@@ -576,3 +576,20 @@ def test_result_cache_digests_agree_one_query_each_or_the_whole_table(tmp_path):
         assert cache.digest(files[0]) == recorded[0] and cache._known is None
         os.utime(files[1], ns=(10**18 + 1, 10**18 + 1))  # a changed mtime: read again
         assert cache.digest(files[1]) != recorded[1]
+
+
+def test_stat_many_agrees_with_os_stat(tmp_path):
+    """Stat by name within each folder: same answers as os.stat, None for what is missing, order kept."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        for i in range(3):
+            (tmp_path / folder / f"{i}.po").write_text("x" * i)
+    paths = [str(tmp_path / f) for f in ("a/0.po", "a/2.po", "b/1.po", "a/1.po", "a/missing.po", "nowhere/0.po", "b/2.po")]
+    found = memory_mod.stat_many(paths)
+    for path, stat in zip(paths, found):
+        if os.path.exists(path):
+            expected = os.stat(path)
+            assert (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (expected.st_ino, expected.st_size, expected.st_mtime_ns)
+        else:
+            assert stat is None
+    assert memory_mod.stat_many([]) == []
