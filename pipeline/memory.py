@@ -190,6 +190,7 @@ CREATE TABLE IF NOT EXISTS segment (
     id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, msgctxt TEXT, msgid TEXT NOT NULL,
     length INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS segment_length ON segment (length, id);
+CREATE INDEX IF NOT EXISTS segment_id_length ON segment (id, length);
 CREATE TABLE IF NOT EXISTS translation (
     source_id INTEGER NOT NULL, segment_id INTEGER NOT NULL, msgstr TEXT NOT NULL,
     domains TEXT NOT NULL, PRIMARY KEY (source_id, segment_id)) WITHOUT ROWID;
@@ -257,6 +258,9 @@ class TranslationMemory:
                     for statement in _statements(_SCHEMA):
                         db.execute(statement)
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('language', ?)", (SCHEMA_VERSION, self.language))
+            elif not db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone():
+                with _transaction(db):  # a memory indexed before this index existed (tens of ms per 100,000 sentences)
+                    db.execute("CREATE INDEX IF NOT EXISTS segment_id_length ON segment (id, length)")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -492,13 +496,24 @@ class TranslationMemory:
             chosen.append(term)
             postings += df
         # Rank by how many of the chosen features a segment shares, counted by SQLite
-        # (bm25 costs 4x more and ranks no better for this).
+        # (bm25 costs 4x more and ranks no better for this); then keep those in the
+        # length window, read from the small (id, length) index rather than from
+        # each segment's row: on a cold disk cache those random reads were the cost.
         union = " UNION ALL ".join("SELECT rowid AS id FROM segment_features WHERE segment_features MATCH ?" for _ in chosen)
-        rows = self._db.execute(
-            f"SELECT s.id, s.msgid FROM (SELECT id, count(*) AS n FROM ({union}) GROUP BY id ORDER BY n DESC, id LIMIT ?) c "
-            "JOIN segment s ON s.id = c.id WHERE s.length BETWEEN ? AND ? ORDER BY c.n DESC, s.id LIMIT ?",
-            (*[f'"{t}"' for t in chosen], SHORTLIST * 4, low, high, SHORTLIST),
+        ranked = self._db.execute(
+            f"SELECT id, count(*) AS n FROM ({union}) GROUP BY id ORDER BY n DESC, id LIMIT ?",
+            (*[f'"{t}"' for t in chosen], SHORTLIST * 4),
         ).fetchall()
+        if not ranked:
+            return {}
+        ids = [segment_id for segment_id, _ in ranked]
+        lengths = dict(
+            self._db.execute(f"SELECT id, length FROM segment INDEXED BY segment_id_length WHERE id IN ({','.join('?' * len(ids))})", ids)
+        )
+        keep = [segment_id for segment_id in ids if low <= lengths.get(segment_id, -1) <= high][:SHORTLIST]
+        if not keep:
+            return {}
+        rows = self._db.execute(f"SELECT id, msgid FROM segment WHERE id IN ({','.join('?' * len(keep))})", keep).fetchall()
         return dict(sorted(rows))
 
     def full_scan(self, msgid: str, *, threshold: float) -> Match | None:

@@ -593,3 +593,29 @@ def test_stat_many_agrees_with_os_stat(tmp_path):
         else:
             assert stat is None
     assert memory_mod.stat_many([]) == []
+
+
+def test_a_memory_indexed_before_the_length_index_gets_it_on_open(tmp_path):
+    """Memories built by an earlier release lack segment_id_length: opening adds it, answers unchanged."""
+    locale = tmp_path / "locale"
+    pool = sentences(4000, seed=11)  # more than FULL_SCAN per length window: the shortlist (which needs the index) is used
+    write_po(locale, "a", {s: f"Переклад {i}." for i, s in enumerate(pool)})
+    rng = random.Random(3)
+    queries = [edit(s, rng) for s in rng.sample(pool, 30)]
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        expected = [memory.fuzzy(q, threshold=75) for q in queries]
+        assert expected == [memory.full_scan(q, threshold=75) for q in queries]
+    db = sqlite3.connect(memory_path(locale, "uk"))
+    db.execute("DROP INDEX segment_id_length")
+    db.commit()
+    db.close()
+    with TranslationMemory.open(locale, UK) as memory:
+        shortlisted = []
+        real = memory._shortlist
+        memory._shortlist = lambda *a: shortlisted.append(1) or real(*a)
+        assert [memory.fuzzy(q, threshold=75) for q in queries] == expected
+        assert len(shortlisted) == len(queries)
+    db = sqlite3.connect(memory_path(locale, "uk"))
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone()
+    db.close()
