@@ -17,11 +17,15 @@ commands on a fresh project holding no archive:
 
 With --reuse an archive built by an earlier run (same size and seed) is used
 as it is (its generation and indexing are then not timed); --prepare only
-builds archives.
+builds archives. With --cold the kernel's page cache is dropped before every
+timed command (Linux, as root: `/proc/sys/vm/drop_caches`), as on the first
+run of a morning whose files were evicted overnight; without it the files
+are as the previous command left them.
 
     .venv/bin/python bench/bench_year.py                 # 1, 100, 300, 1000, 3650
     .venv/bin/python bench/bench_year.py --max 300       # quicker
     .venv/bin/python bench/bench_year.py --sizes 3650 --reuse   # again, on the archive built before
+    .venv/bin/python bench/bench_year.py --sizes 3650 --reuse --cold   # every command on a cold page cache
 """
 
 from __future__ import annotations
@@ -59,6 +63,13 @@ engine = "pseudo"
 sources = ["seeds/new.txt"]
 """
 OLD = 10**18  # an mtime long past: the archive was written before today's run
+COLD = False  # --cold: drop the page cache before each timed command
+
+
+def drop_page_cache() -> None:
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as control:
+        control.write("3\n")
 
 
 def article_text(generator: SentenceGenerator, rng: random.Random, extra: list[str] = ()) -> str:
@@ -135,6 +146,8 @@ def reset_new_article(project: Path) -> None:
 
 def timed(project: Path, *args: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    if COLD:
+        drop_page_cache()
     started = time.perf_counter()
     done = subprocess.run([PYTHON, "-m", "pipeline", *args], cwd=project, env=env, capture_output=True, text=True)
     spent = time.perf_counter() - started
@@ -170,7 +183,16 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep an archive generated and indexed by an earlier run (bench/out/year/nN, same seed) instead of building it again")
     parser.add_argument("--prepare", action="store_true", help="only build (or reuse) the archives, index them and fill the status cache")
+    parser.add_argument("--cold", action="store_true", help="drop the page cache before each timed command (Linux, root)")
     args = parser.parse_args()
+    if args.cold:
+        global COLD
+        try:
+            drop_page_cache()
+        except OSError as exc:
+            parser.error(f"--cold needs to write /proc/sys/vm/drop_caches (Linux, as root): {exc}")
+        COLD = True
+    print("page cache: dropped before every timed command (--cold)" if args.cold else "page cache: as the previous command left it")
     sizes = args.sizes or [n for n in SIZES if n <= args.max]
     print(machine())
     fresh, _ = make_project(OUT / "year" / "fresh", 0, seed=args.seed)
@@ -208,6 +230,9 @@ def main() -> None:
                      median(base["table"]), median(ours["table"]), table_ratio])
         verdicts.append((size, run_ratio, status_ratio, table_ratio))
         print(f"  {size}: run {run_ratio:.2f}x, status --format json {status_ratio:.2f}x, status (table) {table_ratio:.2f}x", file=sys.stderr, flush=True)
+        for label, into in (("fresh", base), (f"{size} articles", ours)):
+            print(f"    {label} runs: " + ", ".join(f"{t:.2f}" for t in into["run"]) + "; status json: "
+                  + ", ".join(f"{t:.2f}" for t in into["status"]) + "; table: " + ", ".join(f"{t:.2f}" for t in into["table"]), file=sys.stderr, flush=True)
     print(table(
         ["archive articles", "catalogues", "generate s", "memory rebuild s", "fresh run s", "archive run s", "run ratio",
          "fresh status json s", "archive status json s", "status json ratio",

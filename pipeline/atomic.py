@@ -29,15 +29,15 @@ def remove_leftovers(folder: str | os.PathLike) -> list[Path]:
     """
     removed = []
     for root, _, names in os.walk(folder):
-        for name in names:
-            if _LEFTOVER.fullmatch(name):
-                path = Path(root) / name
-                try:
-                    if path.is_file() and not path.is_symlink():
-                        path.unlink()
-                        removed.append(path)
-                except OSError:
-                    pass  # the next run tries again
+        # a year's archive holds thousands of names: the suffix test first, at C speed
+        for name in [n for n in names if n.endswith(".tmp") and _LEFTOVER.fullmatch(n)]:
+            path = Path(root) / name
+            try:
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+                    removed.append(path)
+            except OSError:
+                pass  # the next run tries again
     return removed
 
 

@@ -582,6 +582,8 @@ def remove_leftover_temporaries(folders: Sequence[Path], *, recursive: bool = Fa
             listing = list(os.scandir(folder))
         except OSError:
             continue
+        if not recursive:  # a catalogue folder holds thousands of entries: only names of our pattern matter
+            listing = [item for item in listing if item.name.endswith(".tmp") and _LEFTOVER.match(item.name)]
         for item in listing:
             if item.is_symlink():
                 continue

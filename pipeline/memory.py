@@ -55,7 +55,7 @@ CACHE_DIR = ".cache"
 SCHEMA_VERSION = "2"
 FULL_SCAN = 1000  # as FuzzyIndex: a window this small is scored in full
 SHORTLIST = 64
-RARE_TERMS = 12  # features of a query looked up in the index, rarest first ...
+RARE_TERMS = 8  # features of a query looked up in the index, rarest first ...
 POSTINGS = 20_000  # ... while their postings stay within this budget
 RACY_NS = 2_000_000_000  # mtime granularity allowance (git's "racily clean" rule)
 
@@ -135,7 +135,7 @@ def stat_many(paths: list[str]) -> list[os.stat_result | None]:
     folder, fd = None, None
     try:
         for path in paths:
-            head, name = os.path.split(path)
+            head, _, name = path.rpartition(os.sep)  # absolute and normalised: no need for os.path.split
             if head != folder:
                 if fd is not None:
                     os.close(fd)
