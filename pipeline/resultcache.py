@@ -31,7 +31,7 @@ _SCHEMA = (
 )
 
 
-_SINGLE_QUERIES = 32
+_SINGLE_QUERIES = 32  # digests asked one query each before the whole file table is loaded (see `_recorded`)
 
 
 def code_version() -> str:
