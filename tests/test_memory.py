@@ -619,3 +619,34 @@ def test_a_memory_indexed_before_the_length_index_gets_it_on_open(tmp_path):
     db = sqlite3.connect(memory_path(locale, "uk"))
     assert db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone()
     db.close()
+
+
+def test_a_memory_whose_length_index_cannot_be_written_still_answers(tmp_path, monkeypatch):
+    """The (id, length) index is an optimisation: a read-only or locked cache is used without it."""
+    from contextlib import contextmanager
+
+    locale = tmp_path / "locale"
+    pool = sentences(4000, seed=12)
+    write_po(locale, "a", {s: f"Переклад {i}." for i, s in enumerate(pool)})
+    rng = random.Random(5)
+    queries = [edit(s, rng) for s in rng.sample(pool, 20)]
+    with TranslationMemory.open(locale, UK) as memory:
+        memory.refresh(memory_sources(locale, "uk"))
+        expected = [memory.fuzzy(q, threshold=75) for q in queries]
+    db = sqlite3.connect(memory_path(locale, "uk"))
+    db.execute("DROP INDEX segment_id_length")
+    db.commit()
+    db.close()
+
+    @contextmanager
+    def read_only(db):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+        yield
+
+    monkeypatch.setattr(memory_mod, "_transaction", read_only)
+    with TranslationMemory.open(locale, UK) as memory:
+        assert len(memory) == 4000  # kept, not recreated as if damaged
+        assert [memory.fuzzy(q, threshold=75) for q in queries] == expected
+    db = sqlite3.connect(memory_path(locale, "uk"))
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone()
+    db.close()
