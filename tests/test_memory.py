@@ -595,6 +595,14 @@ def test_stat_many_agrees_with_os_stat(tmp_path):
     assert memory_mod.stat_many([]) == []
 
 
+def _drop_length_index(locale: Path) -> None:
+    """Make the memory look as an earlier release left it (no segment_id_length)."""
+    db = sqlite3.connect(memory_path(locale, "uk"))
+    db.execute("DROP INDEX segment_id_length")
+    db.commit()
+    db.close()
+
+
 def test_a_memory_indexed_before_the_length_index_gets_it_on_open(tmp_path):
     """Memories built by an earlier release lack segment_id_length: opening adds it, answers unchanged."""
     locale = tmp_path / "locale"
@@ -606,10 +614,7 @@ def test_a_memory_indexed_before_the_length_index_gets_it_on_open(tmp_path):
         memory.refresh(memory_sources(locale, "uk"))
         expected = [memory.fuzzy(q, threshold=75) for q in queries]
         assert expected == [memory.full_scan(q, threshold=75) for q in queries]
-    db = sqlite3.connect(memory_path(locale, "uk"))
-    db.execute("DROP INDEX segment_id_length")
-    db.commit()
-    db.close()
+    _drop_length_index(locale)
     with TranslationMemory.open(locale, UK) as memory:
         shortlisted = []
         real = memory._shortlist
@@ -633,10 +638,7 @@ def test_a_memory_whose_length_index_cannot_be_written_still_answers(tmp_path, m
     with TranslationMemory.open(locale, UK) as memory:
         memory.refresh(memory_sources(locale, "uk"))
         expected = [memory.fuzzy(q, threshold=75) for q in queries]
-    db = sqlite3.connect(memory_path(locale, "uk"))
-    db.execute("DROP INDEX segment_id_length")
-    db.commit()
-    db.close()
+    _drop_length_index(locale)
 
     @contextmanager
     def read_only(db):
