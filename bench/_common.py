@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # support.testmodels: the genuine Argos packages the benches translate with
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
 SEED_ARTICLE = ROOT / "seeds" / "article.txt"
@@ -43,7 +44,7 @@ def isolate_argos(home: Path) -> dict[str, str]:
 
 def cached_package(size: str, from_code: str, to_code: str, *, seed: int = 0) -> Path:
     """Build (once) a genuine random-weight .argosmodel under bench/out/packages/<size>/."""
-    from pipeline.testmodels import build_package, package_filename
+    from support.testmodels import build_package, package_filename
 
     folder = OUT / "packages" / f"{size}-seed{seed}"
     path = folder / f"{package_filename(from_code, to_code, '1.0')}.argosmodel"
@@ -55,7 +56,7 @@ def cached_package(size: str, from_code: str, to_code: str, *, seed: int = 0) ->
 
 def install_packages(paths: list[Path]) -> None:
     """Install packages into the (isolated) argostranslate packages folder, replacing older copies."""
-    from pipeline import models
+    from pipeline.engines.argos import packages as models
 
     for path in paths:
         models.install_file(path, replace=True)

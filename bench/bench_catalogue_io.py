@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 import polib  # noqa: E402
 
-from pipeline.poformat import format_po  # noqa: E402
-from pipeline.poparse import parse_po  # noqa: E402
+from pipeline.gettext.writer import format_po  # noqa: E402
+from pipeline.gettext.reader import parse_po  # noqa: E402
 
 
 def best(function, repeats: int = 5) -> float:

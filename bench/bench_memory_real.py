@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import machine, table  # noqa: E402
 
 from pipeline import memory as memory_module  # noqa: E402
-from pipeline.catalog import read_catalogue  # noqa: E402
+from pipeline.gettext.catalogue import read_catalogue  # noqa: E402
 from pipeline.errors import CatalogueError  # noqa: E402
 
 

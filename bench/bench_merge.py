@@ -28,9 +28,9 @@ from _textgen import SentenceGenerator  # noqa: E402
 
 import polib  # noqa: E402
 
-from pipeline import catalog  # noqa: E402
-from pipeline.catalog import merge, read_catalogue, write_catalogue  # noqa: E402
-from pipeline.languages import language  # noqa: E402
+from pipeline.gettext import catalogue as catalog  # noqa: E402
+from pipeline.gettext.catalogue import merge, read_catalogue, write_catalogue  # noqa: E402
+from pipeline.gettext.languages import language  # noqa: E402
 
 MSGMERGE_TIMEOUT_S = 600
 
@@ -189,7 +189,7 @@ def time_index(facts: dict, entries_pool: list[str]) -> list[list]:
     """FuzzyIndex alone against a full rapidfuzz scan, on the merge's queries and on a stress case."""
     from rapidfuzz import fuzz, process
 
-    from pipeline.similar import FuzzyIndex
+    from pipeline.memory.similar import FuzzyIndex
 
     rows = []
     queries = list(facts["changed"].values()) + facts["added"]

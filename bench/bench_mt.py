@@ -59,7 +59,7 @@ def _article():
 
 
 def _package_path() -> Path:
-    from pipeline import models
+    from pipeline.engines.argos import packages as models
 
     return models.find_route("en", "uk")[0].path
 

@@ -27,7 +27,7 @@ from _textgen import SentenceGenerator  # noqa: E402
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from pipeline.similar import FuzzyIndex  # noqa: E402
+from pipeline.memory.similar import FuzzyIndex  # noqa: E402
 
 THRESHOLD = 60
 

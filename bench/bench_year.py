@@ -48,8 +48,8 @@ from _textgen import SentenceGenerator  # noqa: E402
 import polib  # noqa: E402
 
 from pipeline.article import parse_article  # noqa: E402
-from pipeline.extract import build_template  # noqa: E402
-from pipeline.languages import language  # noqa: E402
+from pipeline.gettext.template import build_template  # noqa: E402
+from pipeline.gettext.languages import language  # noqa: E402
 from pipeline.memory import RACY_NS  # noqa: E402
 
 LANGUAGES = ("uk", "pl", "de", "fr", "es")

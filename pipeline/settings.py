@@ -9,8 +9,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .article import DEFAULT_CREDIT_PATTERNS
-from .errors import ConfigError
+from pipeline.article import DEFAULT_CREDIT_PATTERNS
+from pipeline.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _flag():
 
 
 def _engine():
-    from .engines import engine_names
+    from pipeline.engines import engine_names
 
     return _text(tuple(engine_names()))
 
@@ -172,8 +172,8 @@ def load_settings(root: Path | None = None) -> Settings:
     Every value is checked for its type before anything uses it: a wrong one
     is one ConfigError naming the key and what it must be.
     """
-    from .errors import LanguageError
-    from .languages import normalise_code
+    from pipeline.errors import LanguageError
+    from pipeline.gettext.languages import normalise_code
 
     root = find_root(root)
     pyproject = root / "pyproject.toml"
@@ -208,8 +208,8 @@ def load_settings(root: Path | None = None) -> Settings:
     settings = Settings(**values)
     check_targets(settings.languages, source=settings.source_language, where=f"{pyproject}: [tool.pipeline] languages")
     if "credit_patterns" in values:
-        from .article import _compile_credits
-        from .errors import SourceError
+        from pipeline.article import _compile_credits
+        from pipeline.errors import SourceError
 
         try:
             _compile_credits(settings.credit_patterns)

@@ -99,8 +99,8 @@ def as_gnu_keeps_it(text: str) -> str:
 @pytest.fixture(scope="session")
 def argos_packages() -> dict[tuple[str, str], Path]:
     """Tiny genuine Argos packages en→uk, uk→en, en→de, installed in the session's models folder."""
-    from pipeline import models
-    from pipeline.testmodels import build_package
+    from pipeline.engines.argos import packages as models
+    from support.testmodels import build_package
 
     built = {}
     for source, target in (("en", "uk"), ("uk", "en"), ("en", "de")):

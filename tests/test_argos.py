@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.article import parse_article
-from pipeline.catalog import is_machine
+from pipeline.gettext.catalogue import is_machine
 from pipeline.cli import app
 from pipeline.engines import get_engine
-from pipeline.translate import REVIEW_MARK, fill_catalogues
+from pipeline.engines.fill import REVIEW_MARK, fill_catalogues
 
 from conftest import SEED, files_snapshot
 

@@ -9,10 +9,10 @@ import polib
 import pytest
 
 from pipeline.article import parse_article
-from pipeline.catalog import merge, read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import merge, read_catalogue, write_catalogue
 from pipeline.errors import CatalogueError, LanguageError
-from pipeline.extract import build_template, write_template
-from pipeline.languages import language
+from pipeline.gettext.template import build_template, write_template
+from pipeline.gettext.languages import language
 
 from conftest import SEED
 
@@ -157,9 +157,9 @@ def test_every_written_catalogue_passes_msgfmt_check(tmp_path):
 
 # --- Reading what msgfmt reads, refusing what it refuses (issue 10) -------------------------
 
-from pipeline.catalog import Catalogue, format_catalogue, open_catalogue, parse_catalogue  # noqa: E402
-from pipeline.compile import compile_catalogue  # noqa: E402
-from pipeline.status import catalogue_stats  # noqa: E402
+from pipeline.gettext.catalogue import Catalogue, format_catalogue, open_catalogue, parse_catalogue  # noqa: E402
+from pipeline.gettext.mo import compile_catalogue  # noqa: E402
+from pipeline.gettext.stats import catalogue_stats  # noqa: E402
 from pipeline.workflow import update  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 
@@ -204,7 +204,7 @@ def test_line_like_characters_inside_strings_are_text():
 
 
 def test_an_article_with_a_line_separator_gives_a_template_the_next_command_reads(tmp_path):
-    from pipeline.extract import write_template
+    from pipeline.gettext.template import write_template
 
     article = parse_article("Head\n\nOne\u2028sentence here. Two.\n".encode(), path="a.txt")
     write_template([article], tmp_path / "a.pot")
@@ -344,7 +344,7 @@ def test_the_charset_is_the_header_s_not_a_string_s():
 
 def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separator():
     from pipeline.engines.pseudo import PseudoEngine
-    from pipeline.translate import fill_catalogues
+    from pipeline.engines.fill import fill_catalogues
 
     po = polib.POFile()
     po.append(polib.POEntry(msgid="One sentence.", msgstr="", tcomment="see\u2028this"))
@@ -355,7 +355,7 @@ def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separato
 def test_merge_builds_entries_exactly_as_polib_would():
     # merge() makes its entries without polib's __init__ (the cost of 11,000 of them);
     # they must hold exactly the attributes polib's constructor gives, fresh per entry.
-    from pipeline.catalog import _new_entry
+    from pipeline.gettext.catalogue import _new_entry
 
     fields = dict(msgid="a", msgctxt="c", msgid_plural="as", occurrences=[("f.txt", "1")], comment="x", flags=["c-format"])
     assert _new_entry(**fields).__dict__ == polib.POEntry(**fields).__dict__
@@ -371,7 +371,7 @@ def test_whole_entry_reader_joins_continuation_lines_as_the_line_reader_does():
     # Entries in gettext's layout are read whole (continuation lines without escapes
     # joined by one replace); CRLF line ends send the same text through the line-by-line
     # reader. Both must give the same strings, escapes split across lines included.
-    from pipeline.poparse import parse_po
+    from pipeline.gettext.reader import parse_po
 
     text = (
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'

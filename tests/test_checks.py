@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pipeline import checks
 from pipeline.checks import CHECKS, GlossaryTerm, check_catalogue, check_entry, load_glossary
 from pipeline.errors import ConfigError
-from pipeline.protect import verbatim_spans
+from pipeline.article.protect import verbatim_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("uk", "pl", "de", "fr", "es")
@@ -315,7 +315,7 @@ def _catalogue(plural_forms: str, language: str = "uk") -> polib.POFile:
 
 
 def test_header_check_catches_wrong_plural_forms_and_language():
-    from pipeline.languages import language
+    from pipeline.gettext.languages import language
 
     babel = language("uk").plural_forms
     assert check_catalogue(_catalogue(babel.replace("; ", ";  ")), language="uk") == []
@@ -340,8 +340,8 @@ def test_real_catalogues_have_no_errors_and_no_warnings(code):
     findings = check_catalogue(po, language=code, path=str(path), glossary=glossary)
     # The catalogues keep gettext's plural rule; where the installed Babel's
     # means otherwise (2.19's three forms for fr and es) that is one warning.
-    from pipeline.languages import language
-    from pipeline.plurals import agree, parse
+    from pipeline.gettext.languages import language
+    from pipeline.gettext.plurals import agree, parse
 
     babel_agrees = agree(parse(po.metadata["Plural-Forms"]), parse(language(code).babel_plural_forms))
     expected = [] if babel_agrees else [("header", "warning")]

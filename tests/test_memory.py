@@ -13,12 +13,12 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner
 
-from pipeline import catalog as catalog_mod
+from pipeline.gettext import catalogue as catalog_mod
 from pipeline import memory as memory_mod
 from pipeline import workflow
-from pipeline.catalog import catalogue_path, new_catalogue, write_catalogue
+from pipeline.gettext.catalogue import catalogue_path, new_catalogue, write_catalogue
 from pipeline.cli import app
-from pipeline.languages import language
+from pipeline.gettext.languages import language
 from pipeline.memory import MemoryEntry, TranslationMemory, memory_path, memory_sources
 
 from conftest import ROOT, files_snapshot
@@ -553,7 +553,7 @@ def test_tmx_from_another_source_language_is_refused_not_ignored(project):
 
 def test_result_cache_digests_agree_one_query_each_or_the_whole_table(tmp_path):
     """A few files are looked up one query each, many by loading the table once; both trust the same rows."""
-    from pipeline import resultcache
+    from pipeline.runtime import resultcache
 
     locale = tmp_path / "locale"
     memory_mod.cache_dir(locale).mkdir(parents=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import models
+from pipeline.engines.argos import packages as models
 from pipeline.errors import ModelError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ PRELUDE = """
 import hashlib, json, os, sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from pipeline import models
+from pipeline.engines.argos import packages as models
 from pipeline.errors import PipelineError
 
 ARGS = json.loads(os.environ["TEST_ARGS"])

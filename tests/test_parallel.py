@@ -12,10 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import parallel
-from pipeline.parallel import map_halves
-from pipeline.poformat import format_po
-from pipeline.poparse import parse_po
+from pipeline.runtime import parallel
+from pipeline.runtime.parallel import map_halves
+from pipeline.gettext.writer import format_po
+from pipeline.gettext.reader import parse_po
 
 from conftest import ROOT, as_gnu_keeps_it
 
@@ -129,8 +129,8 @@ def django_version(version: str, *, translated: bool) -> polib.POFile:
 
 
 def test_a_merge_whose_fuzzy_search_is_shared_gives_the_serial_merge(monkeypatch):
-    from pipeline.catalog import merge
-    from pipeline.languages import language
+    from pipeline.gettext.catalogue import merge
+    from pipeline.gettext.languages import language
 
     old, template = django_version("django-4.2.16", translated=True), django_version("django-5.1.4", translated=False)
     known = {(e.msgctxt, e.msgid) for e in old}
@@ -143,9 +143,9 @@ def test_a_merge_whose_fuzzy_search_is_shared_gives_the_serial_merge(monkeypatch
 
 
 def test_catalogues_read_by_two_processes_are_the_serial_reads_and_errors_stay_per_file(tmp_path, monkeypatch):
-    from pipeline.catalog import SHARED_READ_BYTES, open_catalogues
+    from pipeline.gettext.catalogue import SHARED_READ_BYTES, open_catalogues
     from pipeline.errors import CatalogueError
-    from pipeline.languages import language
+    from pipeline.gettext.languages import language
 
     big = tmp_path / "big.po"
     big.write_text(format_po(django_in_one_catalogue()), encoding="utf-8")

@@ -13,10 +13,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import plurals
+from pipeline.gettext import plurals
 from pipeline.cli import app
-from pipeline.languages import language
-from pipeline.plurals import PluralFormsError, agree, parse
+from pipeline.gettext.languages import language
+from pipeline.gettext.plurals import PluralFormsError, agree, parse
 
 MSGINIT_0_21 = {
     "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
@@ -134,7 +134,7 @@ def test_new_catalogues_get_msginits_rule_whatever_babel_says():
 
 
 def test_seed_catalogues_agree_with_gettext_and_are_read_under_the_installed_babel():
-    from pipeline.catalog import read_catalogue
+    from pipeline.gettext.catalogue import read_catalogue
 
     from conftest import LANGUAGES, ROOT
 
@@ -202,7 +202,7 @@ def test_every_verb_skips_a_broken_catalogue_and_finishes_the_others(project, ve
 def test_gettext_table_rules_pass_the_full_check_that_parse_skips_for_them():
     # parse() trusts gettext's own rules without evaluating them (start-up cost);
     # each must therefore pass the range check over the whole sample.
-    from pipeline.plurals import GETTEXT_PLURAL_FORMS, _checked
+    from pipeline.gettext.plurals import GETTEXT_PLURAL_FORMS, _checked
 
     for code, value in GETTEXT_PLURAL_FORMS.items():
         rule = parse(value)

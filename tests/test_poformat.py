@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.poformat import entry_lines, format_po
+from pipeline.gettext.writer import entry_lines, format_po
 
 from conftest import ROOT, as_gnu_keeps_it
 
@@ -279,7 +279,7 @@ def test_obsolete_entries_without_a_translation_are_left_out_as_gettext_does():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab XY09.,;:!?()[]-–/\\\"'«»„“…%$€") + ["\u00a0", "\u202f", "é", "ж", "中", "、", "\u0301", "\u200d", "\u05d0", "🇺", "\t", "\u2028"]), max_size=120), st.integers(5, 80), st.integers(0, 12))
 def test_fast_paths_agree_with_the_general_algorithm(text, width, column):
-    from pipeline import poformat
+    from pipeline.gettext import writer as poformat
 
     kinds = poformat._break_opportunities(text)
     assert kinds == poformat._break_opportunities_loop(text)
@@ -291,7 +291,7 @@ def test_break_positions_agree_with_the_per_character_breaker():
     # the break opportunities the per-character code finds, for every mix of classes it takes.
     import random
 
-    from pipeline import poformat
+    from pipeline.gettext import writer as poformat
 
     pool = [chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\']
     pool += list("переклад«»„“”‘’—–…·、。「」（）！？ १२١٢‐‑‒‧⁄一二三가나アｱ€£¥‰\u00a0\u2060\u200b\u00ad\u05d0\u0301")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polib
 
-from pipeline.catalog import is_machine
+from pipeline.gettext.catalogue import is_machine
 from pipeline.engines import get_engine
-from pipeline.protect import find_spans, verbatim_spans
-from pipeline.translate import fill_catalogues
+from pipeline.article.protect import find_spans, verbatim_spans
+from pipeline.engines.fill import fill_catalogues
 
 
 def test_pseudo_is_deterministic_accented_and_longer():
@@ -49,7 +49,7 @@ def test_translate_stage_marks_output_fuzzy_with_provenance_and_spares_humans():
 
 
 def test_masks_round_trip_and_literal_mask_text_is_left_alone():
-    from pipeline.protect import mask, unmask
+    from pipeline.article.protect import mask, unmask
 
     masked, originals = mask("Mail press@example.org or see https://example.org/a_b.")
     assert originals == ["press@example.org", "https://example.org/a_b"] and "⟦1⟧" in masked

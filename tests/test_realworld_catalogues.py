@@ -14,20 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import (
-    Catalogue,
-    format_catalogue,
-    is_translated,
-    merge,
-    open_catalogue,
-    parse_catalogue,
-    template_flags,
-    write_catalogue,
-)
-from pipeline.languages import language
-from pipeline.poformat import format_po
-from pipeline.poparse import parse_po
-from pipeline.status import catalogue_stats
+from pipeline.gettext.catalogue import Catalogue, format_catalogue, is_translated, merge, open_catalogue, parse_catalogue, template_flags, write_catalogue
+from pipeline.gettext.languages import language
+from pipeline.gettext.writer import format_po
+from pipeline.gettext.reader import parse_po
+from pipeline.gettext.stats import catalogue_stats
 
 HERE = Path(__file__).resolve().parent / "data" / "realworld"
 OLD, NEW = HERE / "django-4.2.16", HERE / "django-5.1.4"

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from pipeline import workflow
 from pipeline.article import encode, parse_article, render
-from pipeline.catalog import merge, read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import merge, read_catalogue, write_catalogue
 from pipeline.cli import app
 from pipeline.errors import ConcurrentEditError, SourceError
-from pipeline.extract import build_template
-from pipeline.languages import language
+from pipeline.gettext.template import build_template
+from pipeline.gettext.languages import language
 from pipeline.settings import load_settings
 
 from conftest import files_snapshot

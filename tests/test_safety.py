@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from typer.testing import CliRunner
 
 from pipeline import article as article_mod
-from pipeline import engines, protect
+from pipeline import engines
+from pipeline.article import protect
 from pipeline.article import MAX_SOURCE_BYTES, parse_article
-from pipeline.catalog import read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import read_catalogue, write_catalogue
 from pipeline.cli import app
 from pipeline.errors import ConfigError, LanguageError, SourceError
-from pipeline.languages import normalise_code, parse_languages
+from pipeline.gettext.languages import normalise_code, parse_languages
 from pipeline.settings import Settings
 
 from conftest import ROOT, make_project
@@ -598,7 +599,7 @@ GOOD_META = {"package_version": "1.0", "from_code": "en", "to_code": "uk", "from
 
 
 def test_wrong_typed_metadata_is_refused_before_extraction(tmp_path):
-    from pipeline import models
+    from pipeline.engines.argos import packages as models
 
     bad = _package(tmp_path, "translate-en_uk-1_0", {**GOOD_META, "source_languages": "oops"})
     with pytest.raises(models.ModelError, match="'source_languages' of type str, where a list is required"):
@@ -651,7 +652,7 @@ def test_models_list_creates_nothing_in_the_home_folder(tmp_path):
 KILL_MID_INSTALL = """
 import os, signal, sys
 from pathlib import Path
-from pipeline import models
+from pipeline.engines.argos import packages as models
 
 def extract_half_then_die(archive, into):
     members = archive.infolist()
@@ -673,7 +674,7 @@ def _killed_mid_install(tmp_path: Path, package: Path, *, replace: bool = False)
 
 
 def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path):
-    from pipeline import models
+    from pipeline.engines.argos import packages as models
 
     package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
     _killed_mid_install(tmp_path, package)

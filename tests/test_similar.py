@@ -8,7 +8,7 @@ import re
 import pytest
 from rapidfuzz import fuzz, process
 
-from pipeline.similar import FuzzyIndex
+from pipeline.memory.similar import FuzzyIndex
 
 from conftest import SEED
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import testmodels
-from pipeline.testmodels import build_package, main
+from support import testmodels
+from support.testmodels import build_package, main
 
 TOP = "translate-en_uk-1_0"
 
@@ -183,8 +183,8 @@ def test_bad_arguments(tmp_path):
 
 
 def test_import_is_light():
-    code = "import sys, pipeline.testmodels; print(sorted(m for m in ('numpy', 'ctranslate2', 'sentencepiece') if m in sys.modules))"
+    code = "import sys, support.testmodels; print(sorted(m for m in ('numpy', 'ctranslate2', 'sentencepiece') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1]).stdout
+                         cwd=Path(__file__).resolve().parent).stdout
     assert out.strip() == "[]"
     assert set(testmodels.SIZES) == {"tiny", "base"}

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from pipeline.article import parse_article
-from pipeline.catalog import is_human, merge
+from pipeline.gettext.catalogue import is_human, merge
 from pipeline.cli import app
 from pipeline.engines import get_engine
-from pipeline.extract import build_template
-from pipeline.languages import language
-from pipeline.translate import fill_catalogues
+from pipeline.gettext.template import build_template
+from pipeline.gettext.languages import language
+from pipeline.engines.fill import fill_catalogues
 
 from conftest import SEED, ROOT, as_gnu_keeps_it
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Protocol
 
-from ..errors import EngineError
+from pipeline.errors import EngineError
 
 Progress = Callable[[int], None]  # called with the number of sentences just finished
 
@@ -43,7 +43,7 @@ def is_placeholder(entry) -> bool:
     A real engine replaces such entries without `--refresh-mt`; a reviewed
     entry (no longer fuzzy) is a human's and never counts.
     """
-    from ..catalog import MT_MARK, is_machine
+    from pipeline.gettext.provenance import MT_MARK, is_machine
 
     return is_machine(entry) and any(
         line.startswith(MT_MARK) and line.endswith(NOT_A_TRANSLATION) for line in entry.tcomment.splitlines()
@@ -65,13 +65,13 @@ def get_engine(name: str, **options) -> Engine:
 
 
 def _pseudo(**options) -> Engine:
-    from .pseudo import PseudoEngine
+    from pipeline.engines.pseudo import PseudoEngine
 
     return PseudoEngine(expansion=options.get("expansion", 0.3))
 
 
 def _argos(**options) -> Engine:
-    from .argos import ArgosEngine
+    from pipeline.engines.argos import ArgosEngine
 
     keys = ("device", "threads", "compute_type", "beam_size", "max_batch_size", "batch_type", "models_dir")
     return ArgosEngine(**{key: options[key] for key in keys if options.get(key) is not None})

@@ -11,8 +11,8 @@ tokens are kept intact so the checks can see them.
 from __future__ import annotations
 
 
-from ..protect import MASK_PATTERN, find_spans
-from . import NOT_A_TRANSLATION
+from pipeline.article.protect import MASK_PATTERN, find_spans
+from pipeline.engines import NOT_A_TRANSLATION
 
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polib
 
-from .article import Article
-from .catalog import format_catalogue, read_catalogue, write_catalogue
-from .protect import find_spans
+from pipeline.article import Article
+from pipeline.gettext.catalogue import format_catalogue, read_catalogue, write_catalogue
+from pipeline.article.protect import find_spans
 
 PROTECTED_PREFIX = "protected: "
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import LockError, OutputError
+from pipeline.errors import LockError, OutputError
 
 LOCK_NAME = ".pipeline.lock"
 
@@ -28,7 +28,7 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
     """
     from filelock import FileLock, Timeout
 
-    from .atomic import remove_leftovers
+    from pipeline.runtime.atomic import remove_leftovers
 
     folder = Path(locale_dir)
     path = folder / LOCK_NAME

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import models
-from ..errors import EngineError, TranslationInterrupted
-from ..wording import counted
+from pipeline.engines.argos import packages as models
+from pipeline.errors import EngineError, TranslationInterrupted
+from pipeline.wording import counted
 
 ARGOS_BEAM_SIZE = 4  # argostranslate's default ARGOS_BEAM_SIZE
 ARGOS_LENGTH_PENALTY = 0.2

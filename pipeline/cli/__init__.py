@@ -20,11 +20,11 @@ from typer.core import TyperArgument, TyperCommand
 from rich.console import Console
 from rich.table import Table
 
-from . import workflow
-from .errors import PipelineError, TranslationInterrupted
-from .languages import parse_languages
-from .settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
-from .wording import counted
+from pipeline import workflow
+from pipeline.errors import PipelineError, TranslationInterrupted
+from pipeline.gettext.languages import parse_languages
+from pipeline.settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
+from pipeline.wording import counted
 
 class _Argument(TyperArgument):
     """An argument shown in --help and the usage line exactly as its metavar says (`[SOURCE]...`).
@@ -132,7 +132,7 @@ def _choice(values: tuple[str, ...]):
 
 
 def _engine_choice(value):
-    from .engines import engine_names
+    from pipeline.engines import engine_names
 
     return _choice(tuple(engine_names()))(value)
 
@@ -179,7 +179,7 @@ def reports_errors(command=None, *, writes: bool | str = True):
     def wrapper(*args, **kwargs):
         from contextlib import nullcontext
 
-        from .lock import project_lock
+        from pipeline.runtime.lock import project_lock
 
         try:
             settings = load_settings()
@@ -336,7 +336,7 @@ def run(
     publish_failing: PublishFailingOption = False,
 ) -> None:
     """Extract, update, translate what is missing, compile, bundle and write dist/<domain>/review.html: the whole job."""
-    from .bundle import parse_formats
+    from pipeline.bundle import parse_formats
 
     parse_formats(format)  # a bad --format stops the run before anything is written
     settings = _settings(lang=lang, locale_dir=locale_dir)
@@ -470,7 +470,7 @@ def roundtrip(
     """Identity check (extract, msgstr = msgid in memory, rebuild, compare bytes), or --back-translate."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     if back_translate:
-        from .engines import get_engine
+        from pipeline.engines import get_engine
 
         settings = _engine_settings(settings, engine=engine, models_dir=models_dir)
         scored = workflow.back_translate(
@@ -513,7 +513,7 @@ def _configure_models(models_dir: Path | None) -> None:
     settings = load_settings()
     folder = models_dir or settings.models_dir
     if folder is not None:
-        from . import models
+        from pipeline.engines.argos import packages as models
 
         models.configure(models_dir=settings.resolve(folder))
 
@@ -522,7 +522,7 @@ def _configure_models(models_dir: Path | None) -> None:
 @reports_errors(writes=False)
 def models_list(format: FormatOption = "table", models_dir: ModelsDirOption = None) -> None:
     """Installed packages (pair, version, size, path) and pairs reachable through English."""
-    from . import models
+    from pipeline.engines.argos import packages as models
 
     if models_dir is not None:
         _configure_models(models_dir)
@@ -562,8 +562,8 @@ def models_install(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Install a package from a file, or FROM TO from the Argos package index (through English if needed)."""
-    from . import models
-    from .errors import ConfigError
+    from pipeline.engines.argos import packages as models
+    from pipeline.errors import ConfigError
 
     if models_dir is not None:
         _configure_models(models_dir)
@@ -587,7 +587,7 @@ def models_remove(
     models_dir: ModelsDirOption = None,
 ) -> None:
     """Remove the installed package for a language pair."""
-    from . import models
+    from pipeline.engines.argos import packages as models
 
     if models_dir is not None:
         _configure_models(models_dir)

@@ -35,7 +35,7 @@ from functools import lru_cache, partial
 
 import polib
 
-from .parallel import map_halves
+from pipeline.runtime.parallel import map_halves
 
 PAGE_WIDTH = 79  # gettext's default (`msgcat --width`)
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import plurals
-from .errors import LanguageError
+from pipeline.gettext import plurals
+from pipeline.errors import LanguageError
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 

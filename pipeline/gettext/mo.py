@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polib
 
-from .atomic import atomic_path
+from pipeline.runtime.atomic import atomic_path
 
 
 def mo_path(po_path: Path) -> Path:

@@ -27,14 +27,13 @@ from typing import BinaryIO
 
 import polib
 
-from .atomic import atomic_path
-from .errors import CatalogueError, ConcurrentEditError
-from .languages import Language
-from .wording import counted
+from pipeline.runtime.atomic import atomic_path
+from pipeline.errors import CatalogueError, ConcurrentEditError
+from pipeline.gettext.languages import Language
+from pipeline.gettext.provenance import MT_MARK, TM_MARK, is_machine  # noqa: F401 (importers of the catalogue use them)
+from pipeline.wording import counted
 
 WRAP_WIDTH = 79
-MT_MARK = "machine translation: "  # starts the translator comment of every MT suggestion
-TM_MARK = "translation memory: "
 HAND_HEADER = "Translated by hand by the newsroom's translators."
 ABSENT = "absent"  # the fingerprint of a catalogue that did not exist when it was read
 
@@ -83,7 +82,7 @@ def parse_catalogue(
 
     Raises CatalogueError naming file and line for anything msgfmt would refuse.
     """
-    from .poparse import parse_po
+    from pipeline.gettext.reader import parse_po
 
     if not isinstance(data, (bytes, str)):
         data = data.read()
@@ -121,7 +120,7 @@ def open_catalogues(requests: list[tuple[Path, Language | None]]) -> list[Catalo
 
     Several megabytes of catalogues are read by two processes, each file by one.
     """
-    from .parallel import map_halves
+    from pipeline.runtime.parallel import map_halves
 
     size = 0
     for path, _ in requests:
@@ -151,7 +150,7 @@ def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POF
 
 def format_catalogue(catalogue: Catalogue | polib.POFile) -> str:
     """The catalogue as text, exactly as GNU gettext (msgcat, Poedit) would write it."""
-    from .poformat import format_po
+    from pipeline.gettext.writer import format_po
 
     if isinstance(catalogue, Catalogue):
         po, header_text, header_entry = catalogue.po, header_text_for(catalogue), catalogue.header_entry
@@ -263,11 +262,6 @@ def new_catalogue(pot: polib.POFile, language: Language) -> polib.POFile:
     po.metadata = {name: fields[name] for name in HEADER_ORDER if name in fields}
     po.metadata.update({name: value for name, value in fields.items() if name not in po.metadata})
     return po
-
-
-def is_machine(entry: polib.POEntry) -> bool:
-    """True when the entry's translation is an unreviewed machine suggestion."""
-    return entry.fuzzy and any(line.startswith(MT_MARK) for line in entry.tcomment.split("\n"))
 
 
 def is_human(entry: polib.POEntry) -> bool:
@@ -458,7 +452,7 @@ class SimilarEntries:
     def index(self):
         """The index over every entry, built on the first question (a merge with no new sentence asks none)."""
         if self._index is None:
-            from .similar import FuzzyIndex
+            from pipeline.memory.similar import FuzzyIndex
 
             self._index = FuzzyIndex([e.msgid for e in self.entries])
         return self._index
@@ -469,7 +463,7 @@ class SimilarEntries:
 
     def best_many(self, questions: list[tuple[str, str | None]]) -> list[polib.POEntry | None]:
         """`best` for each (msgid, msgctxt) of *questions*, on two cores when there are many."""
-        from .parallel import map_halves
+        from pipeline.runtime.parallel import map_halves
 
         if not self.entries or not questions:
             return [None] * len(questions)
@@ -496,7 +490,7 @@ class SimilarEntries:
         return found if penalised >= self.threshold else None
 
     def _same_context(self, msgctxt: str | None):
-        from .similar import FuzzyIndex
+        from pipeline.memory.similar import FuzzyIndex
 
         if msgctxt not in self._by_context:
             positions = [i for i, e in enumerate(self.entries) if e.msgctxt == msgctxt]
@@ -512,8 +506,8 @@ def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
     warns about it; only an invalid rule, or plural entries with another
     number of forms than it declares, is refused here.
     """
-    from .languages import same_language
-    from .plurals import PluralFormsError, parse
+    from pipeline.gettext.languages import same_language
+    from pipeline.gettext.plurals import PluralFormsError, parse
 
     declared = po.metadata.get("Language", "").strip()
     if declared and not same_language(declared, language.code):

@@ -44,12 +44,12 @@ from typing import Callable, Sequence
 
 import polib
 
-from .article import Article, Block, encode, fold, render
-from .atomic import write_bytes, write_text
-from .catalog import MT_MARK
-from .errors import OutputError, SourceError
-from .languages import Language
-from .status import catalogue_stats
+from pipeline.article import Article, Block, encode, fold, render
+from pipeline.runtime.atomic import write_bytes, write_text
+from pipeline.gettext.provenance import MT_MARK
+from pipeline.errors import OutputError, SourceError
+from pipeline.gettext.languages import Language
+from pipeline.gettext.stats import catalogue_stats
 
 MANIFEST = "manifest.json"
 LINE_STRUCTURE = "line-structure"
@@ -143,7 +143,7 @@ def gate_failures(
     severity only), plus `line-structure`; msgfmt complaints that name a line
     are charged to the entry at that line, the others to the catalogue.
     """
-    from . import checks
+    from pipeline import checks
 
     held: dict[tuple[str, str], HeldBack] = {}
     catalogue_errors: list[str] = []
@@ -402,13 +402,13 @@ def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...]:
         if not item:
             continue
         if item not in FORMATS:
-            from .errors import ConfigError
+            from pipeline.errors import ConfigError
 
             raise ConfigError(f"--format: {item!r} is not a bundle format; choose from {', '.join(FORMATS)} (comma-separated).")
         if item not in chosen:
             chosen.append(item)
     if not chosen:
-        from .errors import ConfigError
+        from pipeline.errors import ConfigError
 
         raise ConfigError(f"--format: no format given; choose from {', '.join(FORMATS)}.")
     return tuple(chosen)

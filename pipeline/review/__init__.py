@@ -16,13 +16,13 @@ from datetime import datetime, timezone
 
 import polib
 
-from .article import Article
-from .catalog import MT_MARK, TM_MARK, is_machine
-from .languages import Language
-from .status import CatalogueStats
-from .wording import counted
+from pipeline.article import Article
+from pipeline.gettext.provenance import BACK_MARK, MT_MARK, TM_MARK, is_machine
+from pipeline.gettext.provenance import notes as _comment_values
+from pipeline.gettext.languages import Language
+from pipeline.gettext.stats import CatalogueStats
+from pipeline.wording import counted
 
-BACK_MARK = "back-translation chrF: "
 
 # state id → (words, symbol); the colour comes from CSS, never alone
 STATES = {
@@ -94,12 +94,6 @@ def sentence_state(entry: polib.POEntry | None, findings) -> str:
     return "reviewed"
 
 
-def _comment_values(entry: polib.POEntry | None, mark: str) -> list[str]:
-    if entry is None:
-        return []
-    return [line[len(mark):] for line in entry.tcomment.splitlines() if line.startswith(mark)]
-
-
 def language_view(
     article: Article,
     po: polib.POFile | None,
@@ -118,7 +112,7 @@ def language_view(
     """
     from babel import Locale
 
-    from .bundle import line_structure
+    from pipeline.bundle import line_structure
 
     entries = {e.msgid: e for e in po if e.msgid and not e.obsolete} if po is not None else {}
     by_msgid: dict[str, list] = {}
@@ -132,7 +126,7 @@ def language_view(
             found = list(by_msgid.get(segment.msgid, []))
             state = sentence_state(entry, found)
             if entry is not None and entry.msgstr:
-                from .checks import Finding
+                from pipeline.checks import Finding
 
                 for message in line_structure(entry.msgid, entry.msgstr):
                     found.append(Finding("line-structure", "error", message, entry.msgid, entry.linenum or None, location, language.code, entry.fuzzy))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import OutputError
+from pipeline.errors import OutputError
 
 
 # tempfile.mkstemp(prefix=".<name>.", suffix=".tmp") names: 8 characters from its alphabet.

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
-from .errors import LanguageError, MissingModelError, ModelError
+from pipeline.errors import LanguageError, MissingModelError, ModelError
 
 PIVOT_LANGUAGE = "en"
 """Pairs with no direct package are translated through this language."""

@@ -12,12 +12,11 @@ from typing import Callable
 
 import polib
 
-from .catalog import MT_MARK, is_machine
-from .engines import Engine, produces_translations
-from .errors import TranslationInterrupted
-from .protect import mask, unmask
+from pipeline.gettext.provenance import MT_MARK, REVIEW_MARK, is_machine, set_note
+from pipeline.engines import Engine, produces_translations
+from pipeline.errors import TranslationInterrupted
+from pipeline.article.protect import mask, unmask
 
-REVIEW_MARK = "needs review: "
 
 
 @dataclass
@@ -37,7 +36,7 @@ def pending_entries(po: polib.POFile, *, refresh_mt: bool = False, replace_place
     pseudo-localisation output counts as untranslated: it only stood in for a
     translation. Human translations are never pending.
     """
-    from .engines import is_placeholder
+    from pipeline.engines import is_placeholder
 
     pending = []
     for entry in po:
@@ -96,11 +95,6 @@ def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:
             entry.msgstr = text
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
-            kept = [
-                line
-                for line in (entry.tcomment.split("\n") if entry.tcomment else [])  # PO comment lines end only at \n
-                if not line.startswith((MT_MARK, REVIEW_MARK))
-            ]
-            entry.tcomment = "\n".join(notes + kept)
+            set_note(entry, (MT_MARK, REVIEW_MARK), *notes)
             result.entries += 1
         result.sentences += 1

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .memory import RACY_NS, cache_dir
+from pipeline.memory import RACY_NS, cache_dir
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, recorded_ns INTEGER)",
@@ -36,7 +36,7 @@ _SINGLE_QUERIES = 32  # digests asked one query each before the whole file table
 
 def code_version() -> str:
     """A digest of the pipeline's own source files (name, size, mtime): any change of code, new results."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole pipeline package
     parts = []
     for path in sorted(package.rglob("*.py")):
         stat = path.stat()

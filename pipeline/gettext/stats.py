@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import polib
 
-from .catalog import is_machine, is_translated
+from pipeline.gettext.catalogue import is_machine, is_translated
 
 
 _STATES = ("translated", "fuzzy_machine", "fuzzy_human", "untranslated", "obsolete")

@@ -45,10 +45,11 @@ from typing import Iterable, Iterator
 
 import polib
 
-from .catalog import TM_MARK, Catalogue, fingerprint, new_catalogue, read_catalogue
-from .errors import CatalogueError, MemoryStoreError
-from .languages import Language
-from .similar import _length_window
+from pipeline.gettext.provenance import TM_MARK, set_note
+from pipeline.gettext.catalogue import Catalogue, fingerprint, new_catalogue, read_catalogue
+from pipeline.errors import CatalogueError, MemoryStoreError
+from pipeline.gettext.languages import Language
+from pipeline.memory.similar import _length_window
 
 COMPENDIUM = "compendium.po"
 CACHE_DIR = ".cache"
@@ -661,7 +662,7 @@ def apply_memory(po: polib.POFile, memory: TranslationMemory, *, threshold: floa
             entry.flags.append("fuzzy")
         entry.previous_msgid = match.msgid
         note = f"{TM_MARK}{match.score:.0f}% match"
-        entry.tcomment = "\n".join([note] + [l for l in (entry.tcomment.split("\n") if entry.tcomment else []) if not l.startswith(TM_MARK)])
+        set_note(entry, TM_MARK, note)
         report.fuzzy += 1
     return report
 
@@ -713,7 +714,7 @@ def from_tmx(data: bytes, *, source_language: str) -> dict[str, list[MemoryEntry
     from translate.misc.xml_helpers import getXMLlang
     from translate.storage.tmx import tmxfile
 
-    from .languages import language
+    from pipeline.gettext.languages import language
 
     try:
         store = tmxfile.parsestring(data)

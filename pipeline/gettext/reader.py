@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import polib
 
-from .errors import CatalogueError
+from pipeline.errors import CatalogueError
 
 FIX = "fix it in a PO editor or restore it from version control"
 

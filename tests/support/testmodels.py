@@ -7,10 +7,10 @@ model trained in-process, ``metadata.json`` and an offline sentence splitter.
 The output is gibberish in the target language's script, about as many
 SentencePiece tokens long as the source sentence.
 
-    from pipeline.testmodels import build_package
+    from support.testmodels import build_package
     path = build_package(tmp_dir, from_code="en", to_code="uk", size="tiny", seed=0)
 
-    python -m pipeline.testmodels --size base --from en --to uk --out /tmp/models
+    python tests/support/testmodels.py --size base --from en --to uk --out /tmp/models
 
 Sizes
 -----
@@ -775,7 +775,7 @@ def build_package(
         (root / "metadata.json").write_text(json.dumps(metadata, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
         (root / "README.md").write_text(
             f"# Synthetic {language_name(from_code)} -> {language_name(to_code)} test model\n\n"
-            f"Random weights (size {size}, seed {seed}, {quantization}), built by pipeline.testmodels.\n"
+            f"Random weights (size {size}, seed {seed}, {quantization}), built by tests/support/testmodels.py.\n"
             "Its output is not a translation.\n",
             encoding="utf-8",
         )
@@ -790,7 +790,7 @@ def build_package(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline.testmodels",
+        prog="python tests/support/testmodels.py",
         description="Build a genuine Argos Translate package (.argosmodel) with random weights.",
     )
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")

@@ -80,9 +80,9 @@ from pathlib import Path
 import polib
 import regex
 
-from .errors import ConfigError, LanguageError
-from .languages import language as language_facts
-from .protect import find_spans, verbatim_spans
+from pipeline.errors import ConfigError, LanguageError
+from pipeline.gettext.languages import language as language_facts
+from pipeline.article.protect import find_spans, verbatim_spans
 
 SOURCE_LANGUAGE = "en"
 SEVERITIES = ("error", "warning")
@@ -834,8 +834,8 @@ def header(po: polib.POFile, *, language: str) -> list:
     that picks other forms than Babel's is a warning naming both rules (the
     gettext convention and CLDR differ, e.g. fr); an invalid one is an error.
     """
-    from .languages import same_language
-    from .plurals import PluralFormsError, agree, parse
+    from pipeline.gettext.languages import same_language
+    from pipeline.gettext.plurals import PluralFormsError, agree, parse
 
     facts = language_facts(language)
     problems: list = []

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import CatalogueError
+from pipeline.errors import CatalogueError
 
 
 class PluralFormsError(CatalogueError):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .errors import SourceError
+from pipeline.errors import SourceError
 
 BOM = b"\xef\xbb\xbf"
 DEFAULT_CREDIT_PATTERNS = (

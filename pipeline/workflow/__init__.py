@@ -16,36 +16,20 @@ from typing import Callable, Iterator
 
 import polib
 
-from . import article as article_mod
-from .article import Article
-from .bundle import (
-    BundleResult,
-    build_language,
-    guard_folder,
-    parse_formats,
-    refuse_same_domain,
-    remove_leftover_temporaries,
-    write_bundle,
-)
-from .catalog import (
-    Catalogue,
-    MergeReport,
-    catalogue_path,
-    merge,
-    open_catalogue,
-    open_catalogues,
-    read_catalogue,
-    write_catalogue,
-)
-from .compile import compile_catalogue, mo_path
-from .engines import Engine, produces_translations
-from .errors import CatalogueError, ConfigError, EngineError, OutputError, SourceError, TranslationInterrupted
-from .extract import build_template, write_template
-from .languages import Language, language
-from .memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
-from .settings import Settings
-from .translate import TranslateResult, fill_catalogues, pending_entries
-from .wording import counted
+from pipeline import article as article_mod
+from pipeline.article import Article
+from pipeline.bundle import BundleResult, build_language, guard_folder, parse_formats, refuse_same_domain, remove_leftover_temporaries, write_bundle
+from pipeline.gettext.catalogue import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, open_catalogues, read_catalogue, write_catalogue
+from pipeline.gettext.mo import compile_catalogue, mo_path
+from pipeline.engines import Engine, produces_translations
+from pipeline.errors import CatalogueError, ConfigError, EngineError, OutputError, SourceError, TranslationInterrupted
+from pipeline.gettext.template import build_template, write_template
+from pipeline.gettext.languages import Language, language
+from pipeline.memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
+from pipeline.settings import Settings
+from pipeline.engines.fill import TranslateResult, fill_catalogues, pending_entries
+from pipeline.wording import counted
+from pipeline.gettext.provenance import BACK_MARK, set_note
 
 
 @dataclass
@@ -341,7 +325,7 @@ def translate(
     and reported; the others are translated. An interruption (Ctrl-C,
     SIGTERM) saves what was finished and is raised again for the caller.
     """
-    from .engines import get_engine
+    from pipeline.engines import get_engine
 
     report = Report()
     engine = None
@@ -437,7 +421,7 @@ def bundle(
     """
     from datetime import datetime, timezone
 
-    from . import checks
+    from pipeline import checks
 
     formats = parse_formats(formats)
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
@@ -500,10 +484,10 @@ def report(
     Results are the pages written. A catalogue that cannot be read is shown
     on the page with why, and skipped in the report (exit 2).
     """
-    from . import checks
-    from .atomic import write_text
-    from .bundle import read_manifest
-    from .report import ReviewData, language_view, now_text, render_review
+    from pipeline import checks
+    from pipeline.runtime.atomic import write_text
+    from pipeline.bundle import read_manifest
+    from pipeline.review import ReviewData, language_view, now_text, render_review
 
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
     guard_folder(out_dir, root=settings.root, what="output folder")
@@ -600,9 +584,9 @@ def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str]
     Each catalogue's row is cached by its content (`pipeline.resultcache`):
     only catalogues that changed are read and checked again.
     """
-    from . import checks
-    from .resultcache import ResultCache, code_version
-    from .status import CatalogueStats, Counts, catalogue_stats
+    from pipeline import checks
+    from pipeline.runtime.resultcache import ResultCache, code_version
+    from pipeline.gettext.stats import CatalogueStats, Counts, catalogue_stats
 
     glossary_path = settings.locale_path / "glossary.csv"
     glossary = None
@@ -652,9 +636,9 @@ def status_document(
     """
     import time
 
-    from .memory import RACY_NS, stat_many
-    from .resultcache import ResultCache, code_version
-    from .status import status_items, status_json
+    from pipeline.memory import RACY_NS, stat_many
+    from pipeline.runtime.resultcache import ResultCache, code_version
+    from pipeline.gettext.stats import status_items, status_json
 
     files = list(_catalogue_files(settings, languages=languages, domains=domains))
     glossary = os.path.abspath(settings.locale_path / "glossary.csv")
@@ -705,8 +689,8 @@ def check(
     """
     import shutil
 
-    from . import checks
-    from .resultcache import ResultCache, code_version
+    from pipeline import checks
+    from pipeline.runtime.resultcache import ResultCache, code_version
 
     glossary_path = settings.locale_path / "glossary.csv"
     glossary = None
@@ -754,7 +738,6 @@ class BackTranslation:
     chrf: float
 
 
-BACK_MARK = "back-translation chrF: "
 
 
 def back_translate(
@@ -784,8 +767,7 @@ def back_translate(
         for path, entry in entries:
             back = backs[entry.msgstr]
             score = round(chrf.sentence_score(back, [entry.msgid]).score, 1)
-            lines = [line for line in (entry.tcomment.split("\n") if entry.tcomment else []) if not line.startswith(BACK_MARK)]
-            entry.tcomment = "\n".join(lines + [f"{BACK_MARK}{score} ({back[:60]}{'…' if len(back) > 60 else ''})"])
+            set_note(entry, BACK_MARK, f"{BACK_MARK}{score} ({back[:60]}{'…' if len(back) > 60 else ''})", first=False)
             results.append(BackTranslation(job.language, path.stem, entry.msgid, entry.msgstr, back, score))
         job.save()
     return sorted(results, key=lambda r: (r.chrf, r.language, r.msgid))
@@ -849,9 +831,9 @@ def memory_rebuild(settings: Settings, *, languages: tuple[str, ...]) -> list[Me
 
 def memory_export(settings: Settings, *, languages: tuple[str, ...], format: str, out: Path) -> list[MemoryResult]:
     """Write the memory of *languages* to *out* as a PO compendium (one language) or TMX (any number)."""
-    from .atomic import atomic_path
-    from .errors import ConfigError
-    from .memory import to_po, to_tmx
+    from pipeline.runtime.atomic import atomic_path
+    from pipeline.errors import ConfigError
+    from pipeline.memory import to_po, to_tmx
 
     if format not in ("po", "tmx"):
         raise ConfigError(f"unknown memory format {format!r}; use po or tmx.")
@@ -884,8 +866,8 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
     are skipped and reported, unless asked for with *language_code*.
     """
     report = Report()
-    from .errors import ConfigError
-    from .memory import compendium_path, from_po, from_tmx, merge_into_compendium, to_po
+    from pipeline.errors import ConfigError
+    from pipeline.memory import compendium_path, from_po, from_tmx, merge_into_compendium, to_po
 
     path = settings.resolve(path)
     try:
@@ -924,7 +906,7 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
 
 def _configured_languages(settings: Settings, by_language: dict, *, path: Path, wanted: str | None, report: Report) -> dict:
     """TMX entries by the project's own language codes; the rest skipped into *report*."""
-    from .languages import same_language
+    from pipeline.gettext.languages import same_language
 
     targets = (language(wanted).code,) if wanted else tuple(language(code).code for code in settings.languages)
     chosen: dict[str, list] = {}
