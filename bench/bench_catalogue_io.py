@@ -44,8 +44,8 @@ def main() -> int:
     polib_read, our_read = best(lambda: polib.pofile(text)), best(lambda: parse_po(data))
     polib_write, our_write = best(po.__unicode__), best(lambda: format_po(po))
     print(f"{len(po)} entries, {len(data)} bytes")
-    print(f"read:  polib {polib_read:.3f} s, pipeline.poparse {our_read:.3f} s ({polib_read / our_read:.2f}x)")
-    print(f"write: polib {polib_write:.3f} s (polib's layout), pipeline.poformat {our_write:.3f} s (gettext's layout)")
+    print(f"read:  polib {polib_read:.3f} s, pipeline.gettext.reader {our_read:.3f} s ({polib_read / our_read:.2f}x)")
+    print(f"write: polib {polib_write:.3f} s (polib's layout), pipeline.gettext.writer {our_write:.3f} s (gettext's layout)")
     return 0
 
 

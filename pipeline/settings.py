@@ -35,6 +35,8 @@ class Settings:
     beam_size: int = 4
     memory_threshold: float = 75.0
     fuzzy_threshold: float = 60.0
+    lock_wait: float = 10.0  # seconds a writing verb waits for another process's lock (`--wait`)
+    executor: str = "serial"  # where per-language work runs (pipeline.runtime.executors)
 
     def resolve(self, path: str | Path) -> Path:
         """A project path made absolute against the project root."""
@@ -144,6 +146,12 @@ def _engine():
     return _text(tuple(engine_names()))
 
 
+def _executor():
+    from pipeline.runtime.executors import executor_names
+
+    return _text(tuple(executor_names()))
+
+
 _CHECKS = {
     "source_language": lambda: _text(),
     "languages": lambda: _strings("language codes"),
@@ -162,6 +170,8 @@ _CHECKS = {
     "beam_size": lambda: _integer(1),
     "memory_threshold": lambda: _number(0, 100),
     "fuzzy_threshold": lambda: _number(0, 100),
+    "lock_wait": lambda: _number(0, 86400),
+    "executor": _executor,
 }
 """How each `[tool.pipeline]` key is checked and converted (every Settings field but `root`)."""
 

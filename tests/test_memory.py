@@ -247,8 +247,7 @@ def test_update_reads_and_writes_only_the_named_domains(project, monkeypatch):
         os.utime(path, ns=(10**18, 10**18))  # outside the racy window
     assert invoke("memory", "rebuild", "--lang", "uk").exit_code == 0  # as the last run left it
     parsed, opened = [], []
-    real = workflow.read_catalogue
-    monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
+    real = memory_mod.read_catalogue
     monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
     real_open = catalog_mod.open_catalogue
     monkeypatch.setattr(catalog_mod, "open_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real_open(path, **kw))
@@ -361,10 +360,13 @@ def test_memory_cli_refuses_bad_requests_with_one_line(project):
 
 
 def _count_parses(monkeypatch) -> list[str]:
+    """The languages of the catalogues the verbs parse (every verb reads through workflow.discovery)."""
+    from pipeline.workflow import discovery
+
     parsed: list[str] = []
-    for name in ("read_catalogue", "open_catalogue"):
-        real = getattr(workflow, name)
-        monkeypatch.setattr(workflow, name, lambda path, _real=real, **kw: parsed.append(Path(path).parent.parent.name) or _real(path, **kw))
+    real_parse, real_open = discovery.parse_catalogue, discovery.open_catalogue
+    monkeypatch.setattr(discovery, "parse_catalogue", lambda data, *, path, **kw: parsed.append(Path(path).parent.parent.name) or real_parse(data, path=path, **kw))
+    monkeypatch.setattr(discovery, "open_catalogue", lambda path, **kw: parsed.append(Path(path).parent.parent.name) or real_open(path, **kw))
     return parsed
 
 

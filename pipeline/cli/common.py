@@ -1,0 +1,363 @@
+"""What every `pipeline` command shares: the app, the consoles, the options, errors to exit codes.
+
+Only the `pipeline.cli` package prints or exits. Exit codes: 0 ok, 1 a check
+failed, 2 bad input or usage (one clear line on stderr, never a traceback).
+The library is imported when a command runs, not when `--help` is shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperArgument, TyperCommand
+from rich.console import Console
+
+from pipeline.errors import PipelineError, TranslationInterrupted
+from pipeline.settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
+from pipeline.wording import counted
+
+
+class _LazyModule:
+    """A module imported on first use: `pipeline --help` needs none of the library."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+workflow = _LazyModule("pipeline.workflow")
+
+class _Argument(TyperArgument):
+    """An argument shown in --help and the usage line exactly as its metavar says (`[SOURCE]...`).
+
+    Recent typer adds the Python type (`<list[str]>`) and braces around a
+    required argument's name; the metavar already says what to type.
+    """
+
+    def display_type_rich(self, ctx):
+        return None
+
+    def get_usage_pieces(self, ctx) -> list[str]:
+        return [self.metavar] if self.metavar else super().get_usage_pieces(ctx)
+
+    def get_help_record(self, ctx):
+        record = super().get_help_record(ctx)
+        return (self.metavar, record[1]) if record and self.metavar else record
+
+
+class _Command(TyperCommand):
+    """Every pipeline command: its arguments are shown by their metavars (see :class:`_Argument`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _Argument  # typer builds the parameters itself and takes no class for them
+
+
+app = typer.Typer(
+    help="Offline translation and localisation of newsroom articles: "
+    "article → POT → PO per language → machine suggestions → .mo → localised bundle.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _Stdout:
+    """sys.stdout (looked up at each write), where a closed pipe stops output but never the work.
+
+    `pipeline run … | head -1` closes stdout after one line; the batch must
+    still write its catalogues and bundles, so later output is dropped.
+    """
+
+    closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not _Stdout.closed_pipe:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not _Stdout.closed_pipe:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def isatty(self) -> bool:
+        return not _Stdout.closed_pipe and sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+    @staticmethod
+    def _closed() -> None:
+        _Stdout.closed_pipe = True
+        try:  # so that the interpreter's final flush does not complain either
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+out = Console(file=_Stdout(), highlight=False, markup=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+
+LangOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--lang", "-l", metavar="LANG", help="Target language code, or a comma-separated list (repeatable). Default: [tool.pipeline] languages."),
+]
+LocaleOption = Annotated[Optional[Path], typer.Option("--locale-dir", metavar="DIR", help="Catalogue folder. Default: [tool.pipeline] locale_dir.")]
+SourcesArgument = Annotated[Optional[list[str]], typer.Argument(metavar="[SOURCE]...", help="Source article(s). Default: [tool.pipeline] sources.", show_default=False)]
+
+
+def _choice(values: tuple[str, ...]):
+    """A typer callback refusing anything but *values* (None passes: the setting decides)."""
+
+    def check(value):
+        if value is not None and value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(values)}.")
+        return value
+
+    return check
+
+
+def _engine_choice(value):
+    from pipeline.engines import engine_names
+
+    return _choice(tuple(engine_names()))(value)
+
+
+FormatOption = Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="Output format: table or json.", callback=_choice(FORMATS))]
+
+
+_lock_wait = {"seconds": 10.0}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("newsroom-pipeline")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        out.print(f"pipeline {number}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    wait: Annotated[float, typer.Option("--wait", min=0, metavar="SECONDS", help="Seconds to wait for another pipeline process working on the same catalogues.")] = 10.0,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Offline translation and localisation of newsroom articles."""
+    _lock_wait["seconds"] = wait
+
+
+def reports_errors(command=None, *, writes: bool = False):
+    """Turn library errors into one line on stderr and their exit code.
+
+    The workflow's writing verbs take the project lock themselves; *writes*
+    is for the commands that write outside it (model packages), which hold
+    it here so that no run translates with a package being replaced.
+    """
+    if command is None:
+        return functools.partial(reports_errors, writes=writes)
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from contextlib import nullcontext
+
+        from pipeline.runtime.lock import project_lock
+
+        try:
+            settings = load_settings()
+            locale_dir = kwargs.get("locale_dir") or settings.locale_dir
+            held = (
+                project_lock(settings.resolve(locale_dir), timeout=_lock_wait["seconds"], tidy=(settings.output_path,))
+                if writes
+                else nullcontext()
+            )
+            with held:
+                return command(*args, **kwargs)
+        except PipelineError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; files already written are complete.")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _settings(*, lang=None, locale_dir=None, **overrides) -> Settings:
+    from pipeline.gettext.languages import parse_languages
+
+    settings = load_settings()
+    settings = settings.with_overrides(
+        languages=parse_languages(lang), locale_dir=locale_dir, lock_wait=_lock_wait["seconds"], **overrides
+    )
+    check_targets(settings.languages, source=settings.source_language)
+    return settings
+
+
+def _sources(settings: Settings, sources: list[str] | None) -> tuple[str, ...]:
+    return tuple(sources) if sources else settings.sources
+
+EngineOption = Annotated[Optional[str], typer.Option(callback=_engine_choice, metavar="ENGINE", help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
+DeviceOption = Annotated[Optional[str], typer.Option(callback=_choice(DEVICES), metavar="|".join(DEVICES), help="Where Argos models run: cpu, cuda or auto.")]
+ThreadsOption = Annotated[Optional[int], typer.Option(min=0, metavar="N", help="CPU threads per model (0: CTranslate2 chooses).")]
+ComputeOption = Annotated[Optional[str], typer.Option(callback=_choice(COMPUTE_TYPES), metavar="TYPE", help="CTranslate2 compute type (default int8 on CPU, as Argos packages are built; float32 matches argostranslate exactly).")]
+FastOption = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): several times faster, lower quality.")]
+ModelsDirOption = Annotated[Optional[Path], typer.Option("--models-dir", metavar="DIR", help="Project-local folder of Argos packages (default: argostranslate's, or $ARGOS_PACKAGES_DIR).")]
+
+
+def _engine_settings(settings: Settings, *, engine=None, device=None, threads=None, compute_type=None, fast=False, models_dir=None) -> Settings:
+    return settings.with_overrides(
+        engine=engine, device=device, threads=threads, compute_type=compute_type, models_dir=models_dir, beam_size=1 if fast else None
+    )
+
+
+BundleFormatOption = Annotated[
+    Optional[str],
+    typer.Option("--format", metavar="FORMAT[,FORMAT...]", help="Bundle formats, comma-separated: txt, json, md, html, mo, zip. Default: all."),
+]
+PublishFailingOption = Annotated[
+    bool,
+    typer.Option("--publish-failing", help="Publish translations that fail an error check anyway (recorded in the manifest)."),
+]
+
+
+def _translate(settings: Settings, *, refresh_mt: bool = False) -> "workflow.Report":
+    """`workflow.translate` with a progress bar per language; prints what each language got."""
+    with _progress_bars(settings) as progress:
+        report = _interruptible(workflow.translate, settings, languages=settings.languages, refresh_mt=refresh_mt, progress=progress)
+    _print_translations(report.results, settings)
+    return report
+
+
+def _interruptible(function, *args, **kwargs):
+    """Run a library function; an interrupted translation says what was saved, then exits 130."""
+    try:
+        return function(*args, **kwargs)
+    except TranslationInterrupted as stop:
+        err.print(f"error: {stop}; {counted(len(stop.saved), 'catalogue')} saved with what was finished. Run the command again to continue.")
+        raise typer.Exit(stop.exit_code) from None
+
+
+@contextlib.contextmanager
+def _progress_bars(settings: Settings):
+    """A progress factory for the library: one rich bar per language being translated.
+
+    The bars appear only once a language has something to translate.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bars: list[Progress] = []
+
+    def start(language: str, total: int):
+        if not bars:
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+            bars.append(Progress(*columns, console=err))
+            bars[0].start()
+        progress = bars[0]
+        task = progress.add_task(f"{settings.engine} {settings.source_language}→{language}", total=total, rate="")
+
+        def advance(count: float) -> None:
+            progress.advance(task, count)
+            speed = progress.tasks[task].speed
+            progress.update(task, rate=f"{speed:.1f} sentences/s" if speed else "")
+
+        return advance
+
+    try:
+        yield start
+    finally:
+        if bars:
+            bars[0].stop()
+
+
+def _print_translations(results, settings: Settings) -> None:
+    for result in results:
+        flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
+        out.print(f"{result.language}: {counted(result.entries, 'entry', 'entries')} filled by {settings.engine} (fuzzy){flagged}")
+
+
+def _finish(report: "workflow.Report") -> None:
+    """Print what the verb skipped (one line each) and exit with the report's status."""
+    for skipped in report.skipped:
+        err.print(f"error: {skipped.reason}")
+    if report.skipped:
+        what = ", ".join(dict.fromkeys(f"{s.domain} [{s.language}]" if s.domain else s.language for s in report.skipped))
+        err.print(f"skipped: {what}; everything else completed.")
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+def _nothing_found(settings: Settings) -> None:
+    """No catalogue to report on is bad input (exit 2), never "all passed"."""
+    err.print(
+        f"error: no catalogue found under {_show(settings.locale_path)} for {', '.join(settings.languages)}; "
+        "run `pipeline update` (or `pipeline run SOURCE`) first."
+    )
+    raise typer.Exit(2)
+
+
+def _show(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _print_updates(results) -> None:
+    for result in results:
+        r = result.report
+        state = "written" if result.changed else "unchanged"
+        m = result.memory
+        memory = f", {m.exact} from memory, {counted(m.fuzzy, 'memory suggestion')}" if m.exact or m.fuzzy else ""
+        out.print(
+            f"{_show(result.path)}: {r.kept + r.revived} kept, {r.fuzzy_matched} fuzzy, {r.new} new{memory}, {r.obsoleted} obsoleted ({state})"
+        )
+
+
+def _print_bundles(results) -> bool:
+    """Print one line per bundle (and each held-back sentence); True when a failing translation was held back."""
+    held = False
+    for result in results:
+        if result.bundled:
+            fallback = f", {counted(len(result.fallback), 'sentence falls', 'sentences fall')} back to the source" if result.fallback else ""
+            out.print(f"{result.domain} [{result.language}]: bundled, {result.completeness:.1f}% translated{fallback}")
+        else:
+            out.print(f"{result.domain} [{result.language}]: not bundled, {result.manifest_entry.get('reason') or 'below the threshold'}")
+        for item in result.held_back:
+            held = True
+            where = f" (line {item.line})" if item.line else ""
+            err.print(f"{result.domain} [{result.language}]: not published{where}, fails [{item.check}] {item.message}: {item.msgid[:60]}")
+        for item in result.published_failing:
+            err.print(f"{result.domain} [{result.language}]: published on request although it fails [{item.check}]: {item.msgid[:60]}")
+        if result.manifest_entry.get("catalogue_errors") and not result.bundled:
+            held = True
+    return held
+

@@ -1,0 +1,98 @@
+"""`pipeline compile` and `pipeline bundle`: what gettext and the newsroom publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.bundle import build_language, guard_folder, parse_formats, remove_leftover_temporaries, write_bundle
+from pipeline.errors import CatalogueError
+from pipeline.gettext.catalogue import catalogue_path
+from pipeline.gettext.languages import language
+from pipeline.gettext.mo import compile_catalogue, mo_path
+from pipeline.settings import Settings
+from pipeline.workflow.discovery import Catalogues, load_articles
+from pipeline.workflow.locking import writes_catalogues
+from pipeline.workflow.outcome import Report, Skipped
+
+
+@writes_catalogues
+def compile_all(
+    settings: Settings, *, languages: tuple[str, ...], domains: list[str] | None = None, catalogues: Catalogues | None = None
+) -> Report:
+    """Compile every catalogue of *languages* into a `.mo` beside it; results are (path, changed)."""
+    report = Report()
+    catalogues = catalogues or Catalogues(settings)
+    for _, _, catalogue in catalogues.each(report, languages=languages, domains=domains):
+        target = mo_path(catalogue.path)
+        report.results.append((target, compile_catalogue(catalogue.po, target)))
+    return report
+
+
+@writes_catalogues
+def bundle(
+    settings: Settings,
+    sources,
+    *,
+    languages: tuple[str, ...],
+    out_dir: Path | None = None,
+    use_fuzzy: bool | None = None,
+    formats: tuple[str, ...] | str | None = None,
+    publish_failing: bool = False,
+    mt_failures: dict[str, str] | None = None,
+    catalogues: Catalogues | None = None,
+) -> Report:
+    """Write the localised bundle of each source in each language in *formats*, and its manifest.
+
+    Results are BundleResults. A translation failing an error check is held
+    back (its sentence falls back to the source) unless *publish_failing*;
+    the report then fails (exit 1). A language whose catalogue is missing or
+    unreadable is skipped, and the manifest says why.
+    """
+    from datetime import datetime, timezone
+
+    formats = parse_formats(formats)
+    out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
+    guard_folder(out_dir, root=settings.root, what="output folder")
+    guard_folder(settings.locale_path, root=settings.root, what="locale folder", allow_root=True)
+    use_fuzzy = settings.use_fuzzy if use_fuzzy is None else use_fuzzy
+    catalogues = catalogues or Catalogues(settings)
+    now = datetime.now(timezone.utc)
+    report = Report()
+    articles = load_articles(settings, sources)
+    locale = settings.locale_path
+    remove_leftover_temporaries(
+        [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]
+    )
+    for item in articles:
+        remove_leftover_temporaries([out_dir, out_dir / item.domain], recursive=False)
+        remove_leftover_temporaries([out_dir / item.domain / language(code).code for code in languages])
+        per_article = []
+        skipped = []
+        for code in languages:
+            lang = language(code)
+            path = catalogue_path(settings.locale_path, lang.code, item.domain)
+            try:
+                if not path.exists():
+                    raise CatalogueError(f"{path}: no catalogue for {item.path}; run `pipeline update` first.")
+                catalogue = catalogues.read(path, language=lang)
+            except CatalogueError as exc:
+                report.skip(lang.code, item.domain, exc)
+                # The manifest travels in the zip: name the file as the project does, not by this machine's path.
+                skipped.append({"code": lang.code, "reason": Skipped(lang.code, item.domain, exc).describe(settings.root)})
+                continue
+            per_article.append(
+                build_language(
+                    item, catalogue.po, lang, findings=catalogues.findings(catalogue, language=lang),
+                    threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy, publish_failing=publish_failing,
+                    now=now, mt_failure=(mt_failures or {}).get(lang.code),
+                )
+            )
+        results = write_bundle(
+            item, per_article, out_dir=out_dir, formats=formats, source_language=settings.source_language,
+            threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy, publish_failing=publish_failing, now=now,
+            skipped=skipped,
+        )
+        report.results.extend(results)
+        report.failed_checks += sum(len(r.held_back) for r in results if r.bundled)
+        report.failed_checks += sum(1 for r in results if not r.bundled and r.manifest_entry.get("catalogue_errors"))
+    return report

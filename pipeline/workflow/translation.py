@@ -1,0 +1,130 @@
+"""`pipeline translate`: fill what the memory could not answer with the configured engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polib
+
+from pipeline.engines import Engine, produces_translations
+from pipeline.engines.fill import TranslateResult, fill_catalogues, pending_entries
+from pipeline.errors import CatalogueError, EngineError, TranslationInterrupted
+from pipeline.gettext.catalogue import Catalogue, write_catalogue
+from pipeline.gettext.languages import language
+from pipeline.settings import Settings
+from pipeline.workflow.discovery import Catalogues, existing_catalogues
+from pipeline.workflow.locking import writes_catalogues
+from pipeline.workflow.outcome import Report
+
+ProgressFactory = Callable[[str, int], Callable[[int], None] | None]
+
+
+@dataclass
+class TranslationJob:
+    """The pending work of one language across every domain."""
+
+    language: str
+    opened: list[Catalogue]
+    pending: int
+    source_language: str
+    refresh_mt: bool = False
+
+    @property
+    def paths(self) -> list[Path]:
+        return [catalogue.path for catalogue in self.opened]
+
+    @property
+    def catalogues(self) -> list[polib.POFile]:
+        return [catalogue.po for catalogue in self.opened]
+
+    def run(self, engine: Engine, progress: Callable[[int], None] | None = None) -> TranslateResult:
+        return fill_catalogues(
+            self.catalogues,
+            engine,
+            source=self.source_language,
+            target=self.language,
+            refresh_mt=self.refresh_mt,
+            progress=progress,
+        )
+
+    def save(self) -> list[Path]:
+        return [catalogue.path for catalogue in self.opened if write_catalogue(catalogue)]
+
+
+def translation_jobs(
+    settings: Settings,
+    *,
+    languages: tuple[str, ...],
+    domains: list[str] | None = None,
+    refresh_mt: bool = False,
+    report: Report | None = None,
+    catalogues: Catalogues | None = None,
+) -> list[TranslationJob]:
+    """One job per language, holding its readable catalogues and how many entries are pending.
+
+    Unreadable catalogues are left out and recorded in *report* (when given).
+    A language with nothing pending holds the shared, read-only catalogues of
+    *catalogues*; one with work gets copies of its own, which it may change.
+    """
+    catalogues = catalogues or Catalogues(settings)
+    replace = produces_translations(settings.engine)
+    jobs = []
+    for code in languages:
+        lang = language(code)
+        opened = []
+        for _, domain, path in existing_catalogues(settings, languages=(lang.code,), domains=domains):
+            try:
+                opened.append(catalogues.read(path, language=lang))
+            except CatalogueError as exc:
+                if report is None:
+                    raise
+                report.skip(lang.code, domain, exc)
+        pending = len({e.msgid for c in opened for e in pending_entries(c.po, refresh_mt=refresh_mt, replace_placeholders=replace)})
+        if pending:  # the job changes these: never the copies other stages read
+            opened = [catalogues.fresh(c.path, language=lang) for c in opened]
+        jobs.append(TranslationJob(lang.code, opened, pending, settings.source_language, refresh_mt))
+    return jobs
+
+
+@writes_catalogues
+def translate(
+    settings: Settings,
+    *,
+    languages: tuple[str, ...],
+    domains: list[str] | None = None,
+    refresh_mt: bool = False,
+    progress: ProgressFactory | None = None,
+    catalogues: Catalogues | None = None,
+) -> Report:
+    """Fill every language's pending entries with the configured engine; results are TranslateResults.
+
+    The engine is created only when something is pending. A language whose
+    catalogue cannot be read, or whose model is missing or fails, is skipped
+    and reported; the others are translated. An interruption (Ctrl-C,
+    SIGTERM) saves what was finished and is raised again for the caller.
+    """
+    from pipeline.engines import get_engine
+
+    report = Report()
+    engine = None
+    for job in translation_jobs(
+        settings, languages=languages, domains=domains, refresh_mt=refresh_mt, report=report, catalogues=catalogues
+    ):
+        if not job.pending:
+            continue
+        try:
+            engine = engine or get_engine(settings.engine, **settings.engine_options())
+            engine.provenance(settings.source_language, job.language)  # a missing model fails before any progress
+            callback = progress(job.language, job.pending) if progress else None
+            result = job.run(engine, callback)
+            job.save()
+        except TranslationInterrupted as stop:
+            stop.saved = job.save()
+            raise
+        except (EngineError, CatalogueError) as exc:
+            report.skip(job.language, None, exc)
+            continue
+        report.results.append(result)
+    return report
