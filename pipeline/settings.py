@@ -8,9 +8,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, Mapping
 
 from pipeline.article import DEFAULT_CREDIT_PATTERNS
 from pipeline.errors import ConfigError
+
+
+SHARED_ENGINE_SETTINGS = ("device", "threads", "compute_type", "beam_size", "models_dir")
+"""Settings (and flags) that every engine declaring an option of the same name receives."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class Settings:
     beam_size: int = 4
     memory_threshold: float = 75.0
     fuzzy_threshold: float = 60.0
+    engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """`[tool.pipeline.engines.NAME]`: options of one engine that have no key of their own above."""
 
     def resolve(self, path: str | Path) -> Path:
         """A project path made absolute against the project root."""
@@ -49,15 +56,25 @@ class Settings:
     def output_path(self) -> Path:
         return self.resolve(self.output_dir)
 
-    def engine_options(self) -> dict:
-        """The options every engine factory accepts (each takes what it needs)."""
-        return {
-            "device": self.device,
-            "threads": self.threads,
-            "compute_type": self.compute_type,
-            "beam_size": self.beam_size,
-            "models_dir": self.resolve(self.models_dir) if self.models_dir else None,
-        }
+    def engine_options(self, name: str | None = None) -> dict:
+        """The options engine *name* (default: the configured one) declared, as set here.
+
+        An option is taken from `[tool.pipeline.engines.NAME]`, else from the
+        setting of the same name (`device`, `threads`, `compute_type`,
+        `beam_size`, `models_dir`: the flags and top-level keys, which any
+        engine declaring them shares); unset (None) options are left out.
+        """
+        from pipeline.engines import engine_spec
+
+        own = self.engines.get(name or self.engine, {})
+        options = {}
+        for key in engine_spec(name or self.engine).options:
+            value = own.get(key, getattr(self, key) if key in SHARED_ENGINE_SETTINGS else None)
+            if isinstance(value, Path):
+                value = self.resolve(value)
+            if value is not None:
+                options[key] = value
+        return options
 
     def with_overrides(self, **overrides) -> "Settings":
         """A copy with every override that is not None applied."""
@@ -144,6 +161,17 @@ def _engine():
     return _text(tuple(engine_names()))
 
 
+def _option_tables(kind: str):
+    """A table of tables, `[tool.pipeline.<kind>.NAME]` (names and keys are checked by :func:`_check_option_tables`)."""
+
+    def check(value):
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            return None
+        return {name: dict(table) for name, table in value.items()}
+
+    return check, f"tables of options, one per name ([tool.pipeline.{kind}.NAME])"
+
+
 _CHECKS = {
     "source_language": lambda: _text(),
     "languages": lambda: _strings("language codes"),
@@ -162,6 +190,7 @@ _CHECKS = {
     "beam_size": lambda: _integer(1),
     "memory_threshold": lambda: _number(0, 100),
     "fuzzy_threshold": lambda: _number(0, 100),
+    "engines": lambda: _option_tables("engines"),
 }
 """How each `[tool.pipeline]` key is checked and converted (every Settings field but `root`)."""
 
@@ -205,6 +234,8 @@ def load_settings(root: Path | None = None) -> Settings:
             values["languages"] = tuple(dict.fromkeys(normalise_code(code) for code in values["languages"]))
     except LanguageError as exc:
         raise ConfigError(f"{pyproject}: [tool.pipeline] {exc}") from None
+    if "engines" in values:
+        _check_engine_tables(values["engines"], where=pyproject)
     settings = Settings(**values)
     check_targets(settings.languages, source=settings.source_language, where=f"{pyproject}: [tool.pipeline] languages")
     if "credit_patterns" in values:
@@ -216,6 +247,21 @@ def load_settings(root: Path | None = None) -> Settings:
         except SourceError as exc:
             raise ConfigError(f"{pyproject}: {exc}") from None
     return settings
+
+
+def _check_engine_tables(tables: dict, *, where: Path) -> None:
+    """Each `[tool.pipeline.engines.NAME]` must name a registered engine and only options it declared."""
+    from pipeline.engines import engine_names, engine_spec
+
+    for name, table in tables.items():
+        if name not in engine_names():
+            raise ConfigError(f"{where}: [tool.pipeline.engines.{name}]: unknown engine; known: {', '.join(engine_names())}.")
+        for key in table:
+            if key in SHARED_ENGINE_SETTINGS:
+                raise ConfigError(f"{where}: [tool.pipeline.engines.{name}] {key}: set it as [tool.pipeline] {key} (or its flag).")
+            if key not in engine_spec(name).options:
+                declared = ", ".join(k for k in engine_spec(name).options if k not in SHARED_ENGINE_SETTINGS) or "none"
+                raise ConfigError(f"{where}: [tool.pipeline.engines.{name}] {key}: not an option of this engine; its options: {declared}.")
 
 
 def check_targets(languages: tuple[str, ...], *, source: str, where: str = "--lang") -> None:

@@ -325,7 +325,7 @@ def translate(
     and reported; the others are translated. An interruption (Ctrl-C,
     SIGTERM) saves what was finished and is raised again for the caller.
     """
-    from pipeline.engines import get_engine
+    from pipeline.engines import engine_from_settings
 
     report = Report()
     engine = None
@@ -333,7 +333,7 @@ def translate(
         if not job.pending:
             continue
         try:
-            engine = engine or get_engine(settings.engine, **settings.engine_options())
+            engine = engine or engine_from_settings(settings)
             engine.provenance(settings.source_language, job.language)  # a missing model fails before any progress
             callback = progress(job.language, job.pending) if progress else None
             result = job.run(engine, callback)
@@ -742,7 +742,7 @@ class BackTranslation:
 
 def back_translate(
     settings: Settings,
-    engine: Engine,
+    engine: Engine | None = None,
     *,
     languages: tuple[str, ...],
     domains: list[str] | None = None,
@@ -751,10 +751,14 @@ def back_translate(
     """Translate every translation back to the source language, score it with chrF, note it in the entry.
 
     Returns the scored sentences, weakest first. Translations and flags are
-    never changed; only the `back-translation chrF:` comment line is.
+    never changed; only the `back-translation chrF:` comment line is. Without
+    *engine*, the configured one is built from *settings*.
     """
     from sacrebleu.metrics import CHRF
 
+    from pipeline.engines import engine_from_settings
+
+    engine = engine or engine_from_settings(settings)
     chrf = CHRF()
     results = []
     for job in translation_jobs(settings, languages=languages, domains=domains):
