@@ -239,11 +239,11 @@ def load_settings(root: Path | None = None) -> Settings:
     settings = Settings(**values)
     check_targets(settings.languages, source=settings.source_language, where=f"{pyproject}: [tool.pipeline] languages")
     if "credit_patterns" in values:
-        from pipeline.article import _compile_credits
+        from pipeline.article import compile_credits
         from pipeline.errors import SourceError
 
         try:
-            _compile_credits(settings.credit_patterns)
+            compile_credits(settings.credit_patterns)
         except SourceError as exc:
             raise ConfigError(f"{pyproject}: {exc}") from None
     return settings

@@ -176,7 +176,7 @@ def test_a_file_that_grows_after_stat_is_read_only_up_to_the_limit(tmp_path, mon
 
     monkeypatch.setattr(os, "fstat", lambda fd: Small(real_fstat(fd)))
     with pytest.raises(SourceError, match=f"{MAX_SOURCE_BYTES + 1:,} bytes is over the 20 MiB limit"):
-        article_mod._read_bounded(path, "growing.txt")
+        article_mod.source.read_bounded(path, "growing.txt")
 
 
 @pytest.mark.parametrize(
