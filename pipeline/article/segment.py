@@ -104,7 +104,9 @@ def block_spans(text: str, line_starts: list[int]) -> Iterable[tuple[int, int]]:
         yield block_start, block_end
 
 
-def make_block(text, start, end, role, caption_credit, line_of, language, block_end=None) -> Block:
+def make_block(
+    text: str, start: int, end: int, role: str, caption_credit: str | None, line_of: Callable[[int], int], language: str, block_end: int | None = None
+) -> Block:
     """The block text[start:end] of *role*, split into sentences (*block_end*: where its credit ends)."""
     segments = tuple(
         Segment(msgid=fold(text[s:e]), start=s, end=e, line=line_of(s), role=role)

@@ -57,7 +57,7 @@ def register_engine(
     *,
     produces_translations: bool,
     options: Iterable[str] = (),
-):
+) -> Callable:
     """Make `--engine NAME` build its engines with *factory*; without *factory*, a decorator.
 
     *factory* is called by keyword with the declared *options* that are set
