@@ -253,15 +253,28 @@ def _check_engine_tables(tables: dict, *, where: Path) -> None:
     """Each `[tool.pipeline.engines.NAME]` must name a registered engine and only options it declared."""
     from pipeline.engines import engine_names, engine_spec
 
+    _check_option_tables(
+        "engines", tables, where=where, names=engine_names(), options_of=lambda name: engine_spec(name).options,
+        shared=SHARED_ENGINE_SETTINGS,
+    )
+
+
+def _check_option_tables(kind: str, tables: dict, *, where: Path, names, options_of, shared=()) -> None:
+    """Each `[tool.pipeline.<kind>.NAME]` must name a registered NAME and only options it declared.
+
+    The same check serves any registry whose members take options (engines
+    today); *shared* options have a top-level key of their own and are
+    refused in a table, so each option is set in one place.
+    """
     for name, table in tables.items():
-        if name not in engine_names():
-            raise ConfigError(f"{where}: [tool.pipeline.engines.{name}]: unknown engine; known: {', '.join(engine_names())}.")
+        if name not in names:
+            raise ConfigError(f"{where}: [tool.pipeline.{kind}.{name}]: unknown name; known: {', '.join(names)}.")
         for key in table:
-            if key in SHARED_ENGINE_SETTINGS:
-                raise ConfigError(f"{where}: [tool.pipeline.engines.{name}] {key}: set it as [tool.pipeline] {key} (or its flag).")
-            if key not in engine_spec(name).options:
-                declared = ", ".join(k for k in engine_spec(name).options if k not in SHARED_ENGINE_SETTINGS) or "none"
-                raise ConfigError(f"{where}: [tool.pipeline.engines.{name}] {key}: not an option of this engine; its options: {declared}.")
+            if key in shared:
+                raise ConfigError(f"{where}: [tool.pipeline.{kind}.{name}] {key}: set it as [tool.pipeline] {key} (or its flag).")
+            if key not in options_of(name):
+                declared = ", ".join(k for k in options_of(name) if k not in shared) or "none"
+                raise ConfigError(f"{where}: [tool.pipeline.{kind}.{name}] {key}: not one of its options; its options: {declared}.")
 
 
 def check_targets(languages: tuple[str, ...], *, source: str, where: str = "--lang") -> None:

@@ -135,9 +135,9 @@ def test_engine_tables_in_pyproject_are_checked(empty_project, tiny):
     pyproject = empty_project / "pyproject.toml"
     original = pyproject.read_text()
     for table, message in (
-        ('[tool.pipeline.engines.tiny]\ncolour = "red"\n', "colour: not an option of this engine; its options: prefix."),
+        ('[tool.pipeline.engines.tiny]\ncolour = "red"\n', "colour: not one of its options; its options: prefix."),
         ('[tool.pipeline.engines.argos]\ndevice = "cuda"\n', "device: set it as [tool.pipeline] device"),
-        ('[tool.pipeline.engines.nosuch]\nprefix = "x"\n', "[tool.pipeline.engines.nosuch]: unknown engine"),
+        ('[tool.pipeline.engines.nosuch]\nprefix = "x"\n', "[tool.pipeline.engines.nosuch]: unknown name; known: argos, pseudo, tiny, tinyqa."),
         ("[tool.pipeline.engines]\ntiny = 3\n", "engines must be tables of options"),
     ):
         pyproject.write_text(original + "\n" + table)
