@@ -1,5 +1,11 @@
 """Start-up cost of the `pipeline` command: `--help`, and `run` with nothing to translate.
 
+The same commands also run on the code of an earlier commit (`--baseline`,
+default be71b18, the last commit before the house rebuild of issue 18),
+exported beside the copy and run with `python -m pipeline` on the same
+project and the same interpreter, so each row has a ratio against the old
+code measured in the same run.
+
 Works on a copy of the project (pyproject.toml, seeds, hand catalogues) under
 bench/out/startup/; a first `pipeline run --engine pseudo` fills whatever the
 hand catalogues lack, so the timed `pipeline run` (the configured engine,
@@ -52,10 +58,27 @@ def make_project() -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+def timed(argv: list[str], env: dict, *, code: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    """Run the console script (or, with *code*, `python -m pipeline` from that exported tree)."""
+    command = [str(PIPELINE), *argv] if code is None else [sys.executable, "-m", "pipeline", *argv]
+    if code is not None:
+        env = {**env, "PYTHONPATH": str(code)}
     started = time.perf_counter()
-    done = subprocess.run([str(PIPELINE), *argv], cwd=PROJECT, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
     return time.perf_counter() - started, done
+
+
+def export_baseline(revision: str) -> Path | None:
+    """The `pipeline/` package of *revision*, exported (read-only git) under bench/out/startup/baseline."""
+    folder = PROJECT.parent / "baseline"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", revision, "pipeline"], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        print(f"baseline {revision}: not available ({archive.stderr.decode().strip()}); no ratios", file=sys.stderr)
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
 def heavy_imports(argv: list[str], env: dict) -> list[str] | str:
@@ -70,6 +93,7 @@ def heavy_imports(argv: list[str], env: dict) -> list[str] | str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--baseline", default="be71b18", help="an earlier commit to compare with (default: before issue 18)")
     args = parser.parse_args(argv)
     if not PIPELINE.exists():
         print(f"{PIPELINE}: console script not found; run `.venv/bin/pip install -e .` first", file=sys.stderr)
@@ -82,12 +106,16 @@ def main(argv=None) -> int:
 
     commands = {
         "pipeline --help": (["--help"], 0.3),
-        "pipeline run (nothing to translate)": (["run"], 1.0),
+        "pipeline run (nothing to translate)": (["run"], 0.6),
         "python -c pass (interpreter floor)": (None, None),
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     codes: dict[str, set[int]] = {name: set() for name in commands}
+    baseline = export_baseline(args.baseline)
+    before: dict[str, list[float]] = {name: [] for name, (command, _) in commands.items() if command is not None}
     timed(["--help"], env)  # warm the file cache once
+    if baseline is not None:
+        timed(["run"], env, code=baseline)  # the old code's caches, as a user of it would have them
     for _ in range(args.repeats):
         for name, (command, _) in commands.items():
             if command is None:
@@ -99,6 +127,8 @@ def main(argv=None) -> int:
             seconds, done = timed(command, env)
             times[name].append(seconds)
             codes[name].add(done.returncode)
+            if baseline is not None:
+                before[name].append(timed(command, env, code=baseline)[0])
 
     print(f"machine: {machine()}")
     print(f"project copy: {PROJECT}\n")
@@ -112,10 +142,14 @@ def main(argv=None) -> int:
             f"{min(times[name]):.3f}–{max(times[name]):.3f}",
             ",".join(map(str, sorted(codes[name]))),
             heavy if isinstance(heavy, str) else (", ".join(heavy) or "none"),
+            median(before[name]) if before.get(name) else float("nan"),
+            median(before[name]) / value if before.get(name) else float("nan"),
             f"≤ {target} s" if target else "–",
             verdict(value, target, at_least=False) if target else "–",
         ])
-    print(table(["command", f"median of {args.repeats} (s)", "min–max", "exit", "heavy modules imported", "target", "verdict"], rows))
+    headers = ["command", f"median of {args.repeats} (s)", "min–max", "exit", "heavy modules imported",
+               f"{args.baseline} (s)", "speed-up ×", "target", "verdict"]
+    print(table(headers, rows))
     _, last = timed(["run"], env)
     filled = [line for line in last.stdout.splitlines() if "filled" in line]
     print(f"\n`pipeline run` filled {len(filled)} catalogue(s) with machine translation (expected 0: nothing to translate)")

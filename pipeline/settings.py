@@ -8,9 +8,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, Mapping
 
 from pipeline.article import DEFAULT_CREDIT_PATTERNS
 from pipeline.errors import ConfigError
+
+
+SHARED_ENGINE_SETTINGS = ("device", "threads", "compute_type", "beam_size", "models_dir")
+"""Settings (and flags) that every engine declaring an option of the same name receives."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Settings:
     fuzzy_threshold: float = 60.0
     lock_wait: float = 10.0  # seconds a writing verb waits for another process's lock (`--wait`)
     executor: str = "serial"  # where per-language work runs (pipeline.runtime.executors)
+    engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """`[tool.pipeline.engines.NAME]`: options of one engine that have no key of their own above."""
 
     def resolve(self, path: str | Path) -> Path:
         """A project path made absolute against the project root."""
@@ -51,15 +58,25 @@ class Settings:
     def output_path(self) -> Path:
         return self.resolve(self.output_dir)
 
-    def engine_options(self) -> dict:
-        """The options every engine factory accepts (each takes what it needs)."""
-        return {
-            "device": self.device,
-            "threads": self.threads,
-            "compute_type": self.compute_type,
-            "beam_size": self.beam_size,
-            "models_dir": self.resolve(self.models_dir) if self.models_dir else None,
-        }
+    def engine_options(self, name: str | None = None) -> dict:
+        """The options engine *name* (default: the configured one) declared, as set here.
+
+        An option is taken from `[tool.pipeline.engines.NAME]`, else from the
+        setting of the same name (`device`, `threads`, `compute_type`,
+        `beam_size`, `models_dir`: the flags and top-level keys, which any
+        engine declaring them shares); unset (None) options are left out.
+        """
+        from pipeline.engines import engine_spec
+
+        own = self.engines.get(name or self.engine, {})
+        options = {}
+        for key in engine_spec(name or self.engine).options:
+            value = own.get(key, getattr(self, key) if key in SHARED_ENGINE_SETTINGS else None)
+            if isinstance(value, Path):
+                value = self.resolve(value)
+            if value is not None:
+                options[key] = value
+        return options
 
     def with_overrides(self, **overrides) -> "Settings":
         """A copy with every override that is not None applied."""
@@ -152,6 +169,17 @@ def _executor():
     return _text(tuple(executor_names()))
 
 
+def _option_tables(kind: str):
+    """A table of tables, `[tool.pipeline.<kind>.NAME]` (names and keys are checked by :func:`_check_option_tables`)."""
+
+    def check(value):
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            return None
+        return {name: dict(table) for name, table in value.items()}
+
+    return check, f"tables of options, one per name ([tool.pipeline.{kind}.NAME])"
+
+
 _CHECKS = {
     "source_language": lambda: _text(),
     "languages": lambda: _strings("language codes"),
@@ -172,6 +200,7 @@ _CHECKS = {
     "fuzzy_threshold": lambda: _number(0, 100),
     "lock_wait": lambda: _number(0, 86400),
     "executor": _executor,
+    "engines": lambda: _option_tables("engines"),
 }
 """How each `[tool.pipeline]` key is checked and converted (every Settings field but `root`)."""
 
@@ -215,17 +244,47 @@ def load_settings(root: Path | None = None) -> Settings:
             values["languages"] = tuple(dict.fromkeys(normalise_code(code) for code in values["languages"]))
     except LanguageError as exc:
         raise ConfigError(f"{pyproject}: [tool.pipeline] {exc}") from None
+    if "engines" in values:
+        _check_engine_tables(values["engines"], where=pyproject)
     settings = Settings(**values)
     check_targets(settings.languages, source=settings.source_language, where=f"{pyproject}: [tool.pipeline] languages")
     if "credit_patterns" in values:
-        from pipeline.article import _compile_credits
+        from pipeline.article import compile_credits
         from pipeline.errors import SourceError
 
         try:
-            _compile_credits(settings.credit_patterns)
+            compile_credits(settings.credit_patterns)
         except SourceError as exc:
             raise ConfigError(f"{pyproject}: {exc}") from None
     return settings
+
+
+def _check_engine_tables(tables: dict, *, where: Path) -> None:
+    """Each `[tool.pipeline.engines.NAME]` must name a registered engine and only options it declared."""
+    from pipeline.engines import engine_names, engine_spec
+
+    _check_option_tables(
+        "engines", tables, where=where, names=engine_names(), options_of=lambda name: engine_spec(name).options,
+        shared=SHARED_ENGINE_SETTINGS,
+    )
+
+
+def _check_option_tables(kind: str, tables: dict, *, where: Path, names, options_of, shared=()) -> None:
+    """Each `[tool.pipeline.<kind>.NAME]` must name a registered NAME and only options it declared.
+
+    The same check serves any registry whose members take options (engines
+    today); *shared* options have a top-level key of their own and are
+    refused in a table, so each option is set in one place.
+    """
+    for name, table in tables.items():
+        if name not in names:
+            raise ConfigError(f"{where}: [tool.pipeline.{kind}.{name}]: unknown name; known: {', '.join(names)}.")
+        for key in table:
+            if key in shared:
+                raise ConfigError(f"{where}: [tool.pipeline.{kind}.{name}] {key}: set it as [tool.pipeline] {key} (or its flag).")
+            if key not in options_of(name):
+                declared = ", ".join(k for k in options_of(name) if k not in shared) or "none"
+                raise ConfigError(f"{where}: [tool.pipeline.{kind}.{name}] {key}: not one of its options; its options: {declared}.")
 
 
 def check_targets(languages: tuple[str, ...], *, source: str, where: str = "--lang") -> None:

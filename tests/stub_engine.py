@@ -54,10 +54,10 @@ class StubEngine:
 
 def register(**options) -> StubEngine:
     """Make `--engine stub` build one shared StubEngine with *options*; returns it."""
-    from pipeline import engines
+    from pipeline.engines import register_engine
 
     engine = StubEngine(**options)
-    engines._FACTORIES["stub"] = lambda **_: engine
+    register_engine("stub", lambda: engine, produces_translations=True)
     return engine
 
 

@@ -372,7 +372,7 @@ result["folder"] = str(models.packages_dir())
 result["listed"] = attempt(models.installed_packages)
 result["same_again"] = attempt(models.configure, models_dir=Path("project-models"))
 result["created_by_listing"] = sorted(str(p.relative_to(Path.cwd())) for p in Path.cwd().rglob("*"))
-models._argos()  # anything that uses a model imports argostranslate
+models.import_argostranslate()  # anything that uses a model imports argostranslate
 result["too_late"] = attempt(models.configure, models_dir=Path("elsewhere"))
 """,
         models_dir=False,
@@ -393,7 +393,7 @@ def test_configure_moves_only_the_homes_the_user_left_unset(tmp_path):
         """
 del os.environ["XDG_CONFIG_HOME"], os.environ["XDG_CACHE_HOME"]  # XDG_DATA_HOME stays the user's
 models.configure(models_dir=Path("project-models"))
-_, settings = models._argos()
+_, settings = models.import_argostranslate()
 result["dirs"] = [str(settings.data_dir), str(settings.config_dir), str(settings.cache_dir)]
 result["XDG_CONFIG_HOME"] = os.environ.get("XDG_CONFIG_HOME")
 """,
@@ -514,7 +514,8 @@ def test_silent_index_times_out_instead_of_hanging(tmp_path):
             tmp_path,
             """
 import time
-models.NETWORK_TIMEOUT_S = 0.5
+from pipeline.engines.argos import index
+index.NETWORK_TIMEOUT_S = 0.5
 started = time.monotonic()
 result["silent"] = attempt(models.install_from_index, "en", "uk")
 result["seconds"] = time.monotonic() - started

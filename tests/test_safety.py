@@ -176,7 +176,7 @@ def test_a_file_that_grows_after_stat_is_read_only_up_to_the_limit(tmp_path, mon
 
     monkeypatch.setattr(os, "fstat", lambda fd: Small(real_fstat(fd)))
     with pytest.raises(SourceError, match=f"{MAX_SOURCE_BYTES + 1:,} bytes is over the 20 MiB limit"):
-        article_mod._read_bounded(path, "growing.txt")
+        article_mod.source.read_bounded(path, "growing.txt")
 
 
 @pytest.mark.parametrize(
@@ -432,8 +432,15 @@ class StubEngine:
         return [f"translation of {s}" for s in sentences]
 
 
-def test_a_real_engine_replaces_pseudo_output_but_never_a_human_translation(empty_project, monkeypatch):
-    monkeypatch.setitem(engines._FACTORIES, "stub", lambda **options: StubEngine())
+@pytest.fixture
+def stub_engine():
+    """`--engine stub` registered through the public registry for one test."""
+    engines.register_engine("stub", StubEngine, produces_translations=True)
+    yield
+    engines.unregister_engine("stub")
+
+
+def test_a_real_engine_replaces_pseudo_output_but_never_a_human_translation(empty_project, stub_engine):
     (empty_project / "seeds/short.txt").write_text(SHORT)
     assert invoke("run", "seeds/short.txt", "--engine", "pseudo", "--use-fuzzy", "--lang", "uk").exit_code == 0
     path = empty_project / "locale/uk/LC_MESSAGES/short.po"
@@ -652,7 +659,7 @@ def test_models_list_creates_nothing_in_the_home_folder(tmp_path):
 KILL_MID_INSTALL = """
 import os, signal, sys
 from pathlib import Path
-from pipeline.engines.argos import packages as models
+from pipeline.engines.argos import packages as models, staging
 
 def extract_half_then_die(archive, into):
     members = archive.infolist()
@@ -660,7 +667,7 @@ def extract_half_then_die(archive, into):
         archive.extract(member, into)
     os.kill(os.getpid(), signal.SIGKILL)  # what a kill -9 does: no cleanup runs
 
-models._extract_members = extract_half_then_die
+staging.extract_members = extract_half_then_die
 models.install_file(Path(sys.argv[1]), replace=sys.argv[2] == "replace")
 """
 
@@ -674,11 +681,11 @@ def _killed_mid_install(tmp_path: Path, package: Path, *, replace: bool = False)
 
 
 def test_the_next_install_removes_only_the_staging_a_dead_install_left(tmp_path):
-    from pipeline.engines.argos import packages as models
+    from pipeline.engines.argos import staging
 
     package = _package(tmp_path, "translate-en_uk-1_0", GOOD_META)
     _killed_mid_install(tmp_path, package)
-    host = models._host_tag()
+    host = staging.host_tag()
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".m.installing-")]
     assert len(left) == 1 and re.fullmatch(rf"\.m\.installing-{host}-[0-9]+-[a-z0-9_]{{8}}", left[0]), left
     dead_pid = left[0].split("-")[-2]

@@ -1,4 +1,4 @@
-"""pipeline.testmodels: genuine, deterministic, offline Argos Translate packages."""
+"""tests/support/testmodels.py: genuine, deterministic, offline Argos Translate packages (test code, not shipped)."""
 
 from __future__ import annotations
 
@@ -188,3 +188,34 @@ def test_import_is_light():
                          cwd=Path(__file__).resolve().parent).stdout
     assert out.strip() == "[]"
     assert set(testmodels.SIZES) == {"tiny", "base"}
+
+
+def test_the_installed_package_holds_no_test_code():
+    """What pyproject ships (`pipeline*` packages) contains neither testmodels nor its protobuf encoder."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    root = Path(__file__).resolve().parents[1]
+    include = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    shipped = find_packages(where=str(root), include=include)
+    assert "pipeline" in shipped and not [name for name in shipped if name.split(".")[0] in ("tests", "support", "bench")]
+    files = [path for name in shipped for path in (root / name.replace(".", "/")).iterdir() if path.is_file()]
+    assert len(files) > 30  # the whole package was looked at
+    assert not [path for path in files if path.stem == "testmodels"]
+    for path in files:
+        if path.suffix == ".py":
+            text = path.read_text(encoding="utf-8")
+            for marker in ("testmodels", "_pb_varint", "SentencePieceTrainer"):
+                assert marker not in text, f"{path.relative_to(root)} mentions {marker}"
+
+
+def test_runs_as_a_script_from_the_tests_folder(tmp_path):
+    script = Path(__file__).resolve().parent / "support" / "testmodels.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--size", "tiny", "--from", "en", "--to", "de", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == tmp_path / "translate-en_de-1_0.argosmodel"
+    assert zipfile.is_zipfile(tmp_path / "translate-en_de-1_0.argosmodel")

@@ -105,12 +105,8 @@ def roundtrip(
     """Identity check (extract, msgstr = msgid in memory, rebuild, compare bytes), or --back-translate."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     if back_translate:
-        from pipeline.engines import get_engine
-
         settings = _engine_settings(settings, engine=engine, models_dir=models_dir)
-        scored = workflow.back_translate(
-            settings, get_engine(settings.engine, **settings.engine_options()), languages=settings.languages
-        )
+        scored = workflow.back_translate(settings, languages=settings.languages)
         table = Table(title=f"Weakest back-translations (chrF, of {len(scored)})")
         for column in ("lang", "chrF", "source", "back-translation"):
             table.add_column(column, overflow="fold")

@@ -13,10 +13,9 @@ from typing import Callable
 import polib
 
 from pipeline.gettext.provenance import MT_MARK, REVIEW_MARK, is_machine, set_note
-from pipeline.engines import Engine, produces_translations
+from pipeline.engines import Engine, produces_translations, provenance_line
 from pipeline.errors import TranslationInterrupted
 from pipeline.article.protect import mask, unmask
-
 
 
 @dataclass
@@ -71,7 +70,7 @@ def fill_catalogues(
         return result
     msgids = list(by_msgid)
     masked = [mask(msgid) for msgid in msgids]
-    origin = MT_MARK + engine.provenance(source, target)
+    origin = MT_MARK + provenance_line(engine, source, target)
     try:
         outputs = engine.translate_batch([text for text, _ in masked], source=source, target=target, progress=progress)
     except TranslationInterrupted as stop:

@@ -40,7 +40,7 @@ class BackTranslation:
 @writes_catalogues
 def back_translate(
     settings: Settings,
-    engine: Engine,
+    engine: Engine | None = None,
     *,
     languages: tuple[str, ...],
     domains: list[str] | None = None,
@@ -49,10 +49,14 @@ def back_translate(
     """Translate every translation back to the source language, score it with chrF, note it in the entry.
 
     Returns the scored sentences, weakest first. Translations and flags are
-    never changed; only the `back-translation chrF:` comment line is.
+    never changed; only the `back-translation chrF:` comment line is. Without
+    *engine*, the configured one is built from *settings*.
     """
     from sacrebleu.metrics import CHRF
 
+    from pipeline.engines import engine_from_settings
+
+    engine = engine or engine_from_settings(settings)
     chrf = CHRF()
     results = []
     for job in translation_jobs(settings, languages=languages, domains=domains):

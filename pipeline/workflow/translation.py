@@ -105,7 +105,7 @@ def translate(
     and reported; the others are translated. An interruption (Ctrl-C,
     SIGTERM) saves what was finished and is raised again for the caller.
     """
-    from pipeline.engines import get_engine
+    from pipeline.engines import engine_from_settings
 
     report = Report()
     engine = None
@@ -115,7 +115,7 @@ def translate(
         if not job.pending:
             continue
         try:
-            engine = engine or get_engine(settings.engine, **settings.engine_options())
+            engine = engine or engine_from_settings(settings)
             engine.provenance(settings.source_language, job.language)  # a missing model fails before any progress
             callback = progress(job.language, job.pending) if progress else None
             result = job.run(engine, callback)

@@ -39,7 +39,13 @@ class _Leg:
 
 
 class ArgosEngine:
-    """Machine translation with installed Argos Translate packages (`--engine argos`)."""
+    """Machine translation with installed Argos Translate packages (`--engine argos`).
+
+    Building one reads and changes nothing: packages are looked up in
+    *models_dir* (default: argostranslate's folders) when a pair is first
+    asked for, and argostranslate is imported when a model is first loaded,
+    without changing `os.environ` (see `pipeline.engines.argos.library`).
+    """
 
     name = "argos"
 
@@ -54,8 +60,7 @@ class ArgosEngine:
         batch_type: str = "examples",
         models_dir: Path | None = None,
     ):
-        if models_dir is not None:
-            models.configure(models_dir=models_dir)
+        self.models_dir = Path(models_dir) if models_dir is not None else None
         self.device = device
         self.threads = threads
         self.compute_type = compute_type
@@ -65,13 +70,13 @@ class ArgosEngine:
         self._legs: dict[Path, _Leg] = {}
 
     def provenance(self, source: str, target: str) -> str:
-        route = models.find_route(source, target)
+        route = models.find_route(source, target, models_dir=self.models_dir)
         legs = " + ".join(f"{p.name} {p.from_code}→{p.to_code} v{p.version}" for p in route)
         mode = "greedy" if self.beam_size == 1 else f"beam {self.beam_size}"
         return f"argos {legs} ({mode}, {self._compute_type()})"
 
     def translate_batch(self, sentences, *, source, target, progress=None):
-        route = models.find_route(source, target)  # MissingModelError names the install command
+        route = models.find_route(source, target, models_dir=self.models_dir)  # MissingModelError names the install command
         texts = list(sentences)
         for number, info in enumerate(route, start=1):
             leg = self._load(info)
@@ -148,7 +153,8 @@ class ArgosEngine:
             return self._legs[info.path]
         import ctranslate2
 
-        argos_package, _ = models._argos()  # its first import creates folders; a failure is a ModelError
+        # Its first import creates folders (beside models_dir, when given); a failure is a ModelError.
+        argos_package, _ = models.import_argostranslate(self.models_dir)
         package = argos_package.Package(info.path)
         device, compute_type = self._device(), self._compute_type()
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
