@@ -13,6 +13,7 @@ from pipeline.errors import CatalogueError, ConfigError
 from pipeline.gettext.catalogue import Catalogue, MergeReport, catalogue_path, merge, open_catalogues, write_catalogue
 from pipeline.gettext.languages import language
 from pipeline.memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
+from pipeline.runtime.executors import get_executor
 from pipeline.settings import Settings
 from pipeline.workflow.discovery import Catalogues, known_domains, template_path
 from pipeline.workflow.locking import writes_catalogues
@@ -65,11 +66,14 @@ def update(
             report.skip(lang.code, domain, po)
             continue
         plan.append((domain, lang, path, templates[domain], po))
+    # Merging is pure (data in, data out): the executor decides where it runs; this driver alone writes.
+    executor = get_executor(settings.executor)
+    merges = executor.map(
+        lambda item: merge(item[3], item[4], item[1], fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete),
+        plan,
+    )
     with open_memories(settings, plan) as memories:
-        for domain, lang, path, pot, po in plan:
-            merged, merge_report = merge(
-                pot, po, lang, fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete
-            )
+        for (domain, lang, path, pot, po), (merged, merge_report) in zip(plan, merges):
             # The memory answers before any engine: MT only sees what it cannot.
             memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
             if po is not None and _same_entries(po.po, merged):
