@@ -136,7 +136,6 @@ def gate_failures(
     glossary: Sequence = (),
     source_language: str = "en",
     msgfmt_messages: Sequence[str] = (),
-    findings=None,
 ) -> tuple[list[HeldBack], list[str]]:
     """(sentences failing an error check, catalogue-level errors) among the translations about to be published.
 
@@ -148,9 +147,7 @@ def gate_failures(
 
     held: dict[tuple[str, str], HeldBack] = {}
     catalogue_errors: list[str] = []
-    if findings is None:
-        findings = checks.check_catalogue(po, language=language, glossary=glossary, source_language=source_language)
-    for finding in findings:
+    for finding in checks.check_catalogue(po, language=language, glossary=glossary, source_language=source_language):
         if finding.severity != "error":
             continue
         if not finding.msgid:
@@ -235,7 +232,6 @@ def build_language(
     msgfmt_messages: Sequence[str] = (),
     now: datetime | None = None,
     mt_failure: str | None = None,
-    findings=None,
 ) -> LanguageBundle:
     """Decide what *language*'s bundle of *article* publishes; write nothing."""
     from babel import Locale
@@ -244,12 +240,8 @@ def build_language(
     now = now or datetime.now(timezone.utc)
     stats = catalogue_stats(po, language=language.code, domain=article.domain)
     usable = translations(po, use_fuzzy=use_fuzzy)
-    if findings is not None:  # TEMPORARY SHIM until the gate takes findings
-        msgfmt_messages = [f.message for f in findings if f.check == "msgfmt"]
-        findings = [f for f in findings if f.check != "msgfmt"]
     held, catalogue_errors = gate_failures(
-        po, usable, language=language.code, glossary=glossary, source_language=source_language, msgfmt_messages=msgfmt_messages,
-        findings=findings,
+        po, usable, language=language.code, glossary=glossary, source_language=source_language, msgfmt_messages=msgfmt_messages
     )
     published_failing: list[HeldBack] = []
     if publish_failing:
