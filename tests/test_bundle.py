@@ -409,11 +409,93 @@ def test_a_msgfmt_error_is_not_published(project):
 
 
 def test_gate_maps_msgfmt_lines_to_entries():
+    from pipeline import checks
+    from pipeline.checks.catalogue import charge_to_entries
+
     po = polib.pofile('msgid ""\nmsgstr ""\n"Language: de\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\nmsgid "One 1."\nmsgstr "Eins 1."\n\nmsgid "Two."\nmsgstr "Zwei."\n')
     usable = bundle_mod.translations(po)
-    held, errors = bundle_mod.gate_failures(po, usable, language="de", msgfmt_messages=["x.po:10: something wrong", "general trouble"])
+    # msgfmt's own text, as the registered `msgfmt` check hands it on (no GNU gettext needed here)
+    said = checks.Check("msgfmt", "error", "msgfmt", lambda po, file, *, language: charge_to_entries(po, ["x.po:10: something wrong", "general trouble"], file="x.po"), scope="file")
+    findings = checks.check_catalogue(po, language="de", file="x.po", checks=[said])
+    held, errors = bundle_mod.gate_failures(findings, usable)
     assert [(h.msgid, h.check) for h in held] == [("Two.", "msgfmt")]
     assert errors == ["[msgfmt] general trouble"]
+
+
+def test_the_gate_holds_back_exactly_the_error_findings_it_is_given():
+    from pipeline.checks import Finding
+
+    po = polib.pofile('msgid ""\nmsgstr ""\n"Language: de\\n"\n\nmsgid "One."\nmsgstr "Eins."\n\n#, fuzzy\nmsgid "Two."\nmsgstr "Zwei."\n\nmsgid "Three."\nmsgstr ""\n')
+
+    def found(check, severity, msgid, fuzzy=False):
+        return Finding(check, severity, f"{check} says no", msgid, 5, "de.po", "de", fuzzy)
+
+    findings = [
+        found("numbers", "error", "One."), found("numbers", "error", "One."), found("brackets", "warning", "One."),
+        found("glossary", "error", "Two.", fuzzy=True), found("protected", "error", "Three."), found("header", "error", ""),
+    ]
+    held, errors = bundle_mod.gate_failures(findings, bundle_mod.translations(po))
+    assert [(h.msgid, h.check) for h in held] == [("One.", "numbers")]  # once per sentence and check; only usable ones
+    assert errors == ["[header] header says no"]
+    held, _ = bundle_mod.gate_failures(findings, bundle_mod.translations(po, use_fuzzy=True))
+    assert [(h.msgid, h.check) for h in held] == [("One.", "numbers"), ("Two.", "glossary")]
+
+
+# --- check and bundle agree: one verdict, the check registry's ----------------------------
+
+
+def _break_line(project, code="uk", index=3):
+    """Put one line break in the middle of a reviewed msgstr; return the entry."""
+    path = project / f"locale/{code}/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    entry = po[index]
+    assert not entry.fuzzy and entry.msgstr
+    words = entry.msgstr.split(" ")
+    entry.msgstr = " ".join(words[:3]) + "\n" + " ".join(words[3:])
+    po.save()
+    return _as_read(path, code)[index]
+
+
+def _as_read(path, code):
+    """The catalogue as the pipeline reads it (its entries' `linenum` are the lines findings name)."""
+    from pipeline.gettext.catalogue import read_catalogue
+    from pipeline.gettext.languages import language
+
+    return read_catalogue(path, language=language(code))
+
+
+def test_check_and_bundle_agree_on_a_line_break_added_inside_a_sentence(project):
+    entry = _break_line(project)
+    checked = invoke("check", "--lang", "uk", "--format", "json")
+    assert checked.exit_code == 1, checked.output
+    found = [f for f in json.loads(checked.output) if f["severity"] == "error"]
+    assert [(f["check"], f["msgid"], f["line"], f["fuzzy"]) for f in found] == [("line-structure", entry.msgid, entry.linenum, False)]
+    assert "line-structure" in invoke("check", "--lang", "uk").output
+    bundled = invoke("bundle", "--lang", "uk")
+    assert bundled.exit_code == 1, bundled.output
+    held = manifest_of(project)["languages"][0]["held_back"]
+    assert [(h["msgid"], h["check"], h["line"]) for h in held] == [(entry.msgid, "line-structure", entry.linenum)]
+    assert entry.msgid in (project / "dist/article/uk/article.txt").read_text(encoding="utf-8")
+    status = json.loads(invoke("status", "--lang", "uk", "--format", "json").output)
+    assert [row["failed_checks"] for row in status] == [1]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_msgfmt_findings_land_on_their_entry_in_check_and_in_the_gate(project):
+    path = project / "locale/fr/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[2].msgstr += "\n"
+    po.save()
+    entry = _as_read(path, "fr")[2]
+    checked = invoke("check", "--lang", "fr", "--format", "json")
+    assert checked.exit_code == 1
+    msgfmt = [f for f in json.loads(checked.output) if f["check"] == "msgfmt"]
+    assert [(f["msgid"], f["line"], f["path"]) for f in msgfmt] == [(entry.msgid, entry.linenum, "locale/fr/LC_MESSAGES/article.po")]
+    assert str(project) not in msgfmt[0]["message"]
+    assert "msgfmt" not in invoke("check", "--lang", "fr", "--format", "json", "--no-msgfmt").output
+    invoke("bundle", "--lang", "fr")
+    held = [h for h in manifest_of(project)["languages"][0]["held_back"] if h["check"] == "msgfmt"]
+    assert [(h["msgid"], h["line"], h["message"]) for h in held] == [(entry.msgid, entry.linenum, msgfmt[0]["message"])]
 
 
 def test_leftover_temporary_files_of_a_killed_write_are_removed(project):

@@ -43,7 +43,7 @@ class SentenceView:
     source: str
     target: str
     state: str
-    findings: list = field(default_factory=list)  # checks.Finding (and the gate's line-structure)
+    findings: list = field(default_factory=list)  # checks.Finding, as the gate saw them
     provenance: list[str] = field(default_factory=list)  # "argos translate-en_uk … v1.9 (beam 4, int8)"
     memory: str | None = None  # "82% match"
     back_translation: str | None = None  # "61.2 (…)"
@@ -108,11 +108,11 @@ def language_view(
 ) -> LanguageView:
     """Build one language's view of *article* from its catalogue, its QA findings and the bundle manifest.
 
-    *problem* says why the catalogue could not be read (then *po* is None).
+    *findings* are the catalogue's (`checks.check_catalogue`, computed once
+    by the caller, as for the gate): nothing here checks again. *problem*
+    says why the catalogue could not be read (then *po* is None).
     """
     from babel import Locale
-
-    from pipeline.bundle import line_structure
 
     entries = {e.msgid: e for e in po if e.msgid and not e.obsolete} if po is not None else {}
     by_msgid: dict[str, list] = {}
@@ -125,13 +125,6 @@ def language_view(
             entry = entries.get(segment.msgid)
             found = list(by_msgid.get(segment.msgid, []))
             state = sentence_state(entry, found)
-            if entry is not None and entry.msgstr:
-                from pipeline.checks import Finding
-
-                for message in line_structure(entry.msgid, entry.msgstr):
-                    found.append(Finding("line-structure", "error", message, entry.msgid, entry.linenum or None, location, language.code, entry.fuzzy))
-                    if state == "reviewed":
-                        state = "failing"
             memory = _comment_values(entry, TM_MARK)
             back = _comment_values(entry, BACK_MARK)
             sentences.append(

@@ -18,7 +18,8 @@ import polib
 
 from pipeline import article as article_mod
 from pipeline.article import Article
-from pipeline.bundle import BundleResult, build_language, guard_folder, parse_formats, refuse_same_domain, remove_leftover_temporaries, write_bundle
+from pipeline.bundle import BundleResult, build_language, guard_folder, parse_formats, refuse_same_domain, write_bundle
+from pipeline.runtime.atomic import remove_leftovers
 from pipeline.gettext.catalogue import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, open_catalogues, read_catalogue, write_catalogue
 from pipeline.gettext.mo import compile_catalogue, mo_path
 from pipeline.engines import Engine, produces_translations
@@ -433,12 +434,11 @@ def bundle(
     report = Report()
     articles = load_articles(settings, sources)
     locale = settings.locale_path
-    remove_leftover_temporaries(
-        [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]
-    )
+    for folder in [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]:
+        remove_leftovers(folder, recursive=False)
     for item in articles:
-        remove_leftover_temporaries([out_dir, out_dir / item.domain], recursive=False)
-        remove_leftover_temporaries([out_dir / item.domain / language(code).code for code in languages])
+        for folder in [out_dir, out_dir / item.domain, *(out_dir / item.domain / language(code).code for code in languages)]:
+            remove_leftovers(folder, recursive=False)
         per_article = []
         skipped = []
         for code in languages:
@@ -453,12 +453,14 @@ def bundle(
                 # The manifest travels in the zip: name the file as the project does, not by this machine's path.
                 skipped.append({"code": lang.code, "reason": str(exc).replace(f"{settings.root}{os.sep}", "")})
                 continue
-            messages = [f.message for f in checks.msgfmt_findings(path, language=lang.code, shown=reference(settings, path))]
+            findings = checks.check_catalogue(
+                po, language=lang.code, path=reference(settings, path), glossary=glossary,
+                source_language=settings.source_language, file=path,
+            )
             per_article.append(
                 build_language(
-                    item, po, lang, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy,
-                    publish_failing=publish_failing, glossary=glossary, source_language=settings.source_language,
-                    msgfmt_messages=messages, now=now, mt_failure=(mt_failures or {}).get(lang.code),
+                    item, po, lang, findings=findings, threshold=settings.bundle_threshold, use_fuzzy=use_fuzzy,
+                    publish_failing=publish_failing, now=now, mt_failure=(mt_failures or {}).get(lang.code),
                 )
             )
         results = write_bundle(
@@ -716,10 +718,9 @@ def check(
             if glossary is None:
                 glossary = checks.load_glossary(glossary_path)
             found = checks.check_catalogue(
-                po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language
+                po, language=lang.code, path=shown, glossary=glossary, source_language=settings.source_language,
+                file=path if use_msgfmt else None,
             )
-            if use_msgfmt:
-                found += checks.msgfmt_findings(path, language=lang.code, shown=shown)
             cache.put(key, [vars(f) for f in found])
             report.results += found
     report.failed_checks = sum(1 for f in report.results if f.severity == "error" and not f.fuzzy)
