@@ -498,6 +498,60 @@ def test_msgfmt_findings_land_on_their_entry_in_check_and_in_the_gate(project):
     assert [(h["msgid"], h["line"], h["message"]) for h in held] == [(entry.msgid, entry.linenum, msgfmt[0]["message"])]
 
 
+# --- seams: a check and a format added from outside the package --------------------------
+
+
+def test_a_check_added_from_outside_shows_in_check_and_holds_back_in_bundle(project):
+    from pipeline import checks
+
+    path = project / "locale/de/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[4].msgstr = po[4].msgstr.upper()
+    po.save()
+    msgid = po[4].msgid
+    from pipeline.memory import cache_dir
+
+    cache_dir(project / "locale").mkdir(parents=True, exist_ok=True)  # as after `update`: findings are cached
+    assert "no-shouting" not in invoke("check", "--lang", "de", "--format", "json").output  # cached without it
+
+    @checks.check("no-shouting", "error")
+    def no_shouting(source, target, *, language, glossary=(), source_language="en"):
+        """The translation does not shout."""
+        return ["the translation shouts"] if target.isupper() and not source.isupper() else []
+
+    try:
+        checked = invoke("check", "--lang", "de", "--format", "json")
+        assert checked.exit_code == 1
+        assert [(f["check"], f["msgid"]) for f in json.loads(checked.output) if f["check"] == "no-shouting"] == [("no-shouting", msgid)]
+        assert "no-shouting" in invoke("check", "--lang", "de").output
+        assert invoke("bundle", "--lang", "de").exit_code == 1
+        held = manifest_of(project)["languages"][0]["held_back"]
+        assert (msgid, "no-shouting") in [(h["msgid"], h["check"]) for h in held]
+        assert msgid in (project / "dist/article/de/article.txt").read_text(encoding="utf-8")
+    finally:
+        checks.unregister("no-shouting")
+    assert "no-shouting" not in invoke("check", "--lang", "de", "--format", "json").output
+    assert invoke("bundle", "--lang", "de").exit_code == 0
+
+
+def test_a_format_added_from_outside_is_written_by_bundle_format(project):
+    @bundle_mod.writer("shout")
+    def write_shout(bundle):
+        """The headline, shouted."""
+        return bundle.structure["headline"].upper().encode("utf-8")
+
+    try:
+        result = invoke("bundle", "--lang", "de", "--format", "txt,shout")
+        assert result.exit_code == 0, result.output
+        headline = polib.pofile(str(project / "locale/de/LC_MESSAGES/article.po"))[0].msgstr
+        assert (project / "dist/article/de/article.shout").read_text(encoding="utf-8") == headline.upper()
+        assert manifest_of(project)["formats"] == ["txt", "shout"]
+    finally:
+        assert bundle_mod.remove_writer("shout").function is write_shout
+    assert "shout" not in bundle_mod.FORMATS
+    assert invoke("bundle", "--lang", "de", "--format", "shout").exit_code == 2
+
+
 def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
     settings = load_settings()
     workflow.bundle(settings, ["seeds/article.txt"], languages=("uk",), formats="txt")

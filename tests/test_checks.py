@@ -363,6 +363,25 @@ def test_msgfmt_check_runs_on_the_file_and_names_the_entry(tmp_path):
     assert str(tmp_path) not in found[0].message and "end with" in found[0].message
 
 
+def test_a_check_registered_from_outside_runs_and_can_be_removed():
+    @checks.check("no-shouting", "warning")
+    def no_shouting(source, target, *, language, glossary=(), source_language="en"):
+        """The translation does not shout."""
+        return ["the translation shouts"] if target.isupper() and not source.isupper() else []
+
+    try:
+        assert CHECKS["no-shouting"].title == "The translation does not shout"
+        po = polib.pofile(TWO_ENTRIES.replace('msgstr "Zwei."', 'msgstr "ZWEI."'))
+        assert [(f.check, f.msgid) for f in check_catalogue(po, language="de")] == [("no-shouting", "Two.")]
+        with pytest.raises(ValueError, match="registered twice"):
+            checks.check("no-shouting", "warning")(no_shouting)
+    finally:
+        removed = checks.unregister("no-shouting")
+    assert removed.function is no_shouting and "no-shouting" not in CHECKS
+    with pytest.raises(KeyError):
+        checks.unregister("no-shouting")
+
+
 def _catalogue(plural_forms: str, language: str = "uk") -> polib.POFile:
     po = polib.POFile()
     po.metadata = {"Language": language, "Plural-Forms": plural_forms, "Content-Type": "text/plain; charset=UTF-8"}

@@ -36,7 +36,7 @@ Modules: `model` (the data), `gate` (findings → held back), `build`
 from __future__ import annotations
 
 from pipeline.bundle.build import build_language
-from pipeline.bundle.formats import FORMATS, Format, parse_formats, writer
+from pipeline.bundle.formats import FORMATS, Format, parse_formats, remove_writer, writer
 from pipeline.bundle.gate import gate_failures, translations
 from pipeline.bundle.guards import guard_folder, refuse_link, refuse_same_domain, validate_domain
 from pipeline.bundle.manifest import MANIFEST, read_manifest, tool_version
@@ -46,5 +46,5 @@ from pipeline.bundle.writing import write_bundle
 __all__ = [
     "ArticleBundle", "BundleResult", "FORMATS", "Format", "HeldBack", "LanguageBundle", "MANIFEST",
     "build_language", "gate_failures", "guard_folder", "parse_formats", "read_manifest", "refuse_link",
-    "refuse_same_domain", "tool_version", "translations", "validate_domain", "write_bundle", "writer",
+    "refuse_same_domain", "remove_writer", "tool_version", "translations", "validate_domain", "write_bundle", "writer",
 ]

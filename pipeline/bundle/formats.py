@@ -43,6 +43,11 @@ def writer(name: str, *, scope: str = "language") -> Callable[[Callable], Callab
     return register
 
 
+def remove_writer(name: str) -> Format:
+    """Remove the format *name* from the registry and return it; KeyError when none is registered."""
+    return FORMATS.pop(name)
+
+
 def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...]:
     """`txt,json` → ("txt", "json"), validated against the registry; None → every format."""
     if value is None:

@@ -72,7 +72,9 @@ from pipeline.checks.registry import (
     check_catalogue,
     check_entry,
     is_checked,
+    registry_key,
     silenced,
+    unregister,
 )
 
 # Registration order is finding order: entry checks, then the catalogue's.
@@ -95,7 +97,7 @@ from pipeline.checks.catalogue import header, msgfmt  # noqa: E402
 
 __all__ = [
     "CHECKS", "SEVERITIES", "SILENCE_PREFIX", "SOURCE_LANGUAGE", "Check", "Finding", "Problem", "check",
-    "check_catalogue", "check_entry", "is_checked", "silenced",
+    "check_catalogue", "check_entry", "is_checked", "registry_key", "silenced", "unregister",
     "numbers", "source_numbers", "target_numbers", "protected",
     "GLOSSARY_COLUMNS", "GlossaryTerm", "glossary", "load_glossary", "parse_glossary",
     "brackets", "end_punctuation",

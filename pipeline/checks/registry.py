@@ -82,7 +82,8 @@ CHECKS: dict[str, Check] = {}
 def check(id: str, severity: str, *, scope: str = "entry") -> Callable[[Callable], Callable]:
     """Register the decorated function as the check *id* of *severity*.
 
-    Checks run in the order they were registered; an id is registered once.
+    Checks run in the order they were registered; an id is registered once
+    (`unregister` frees it).
     """
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
@@ -97,6 +98,21 @@ def check(id: str, severity: str, *, scope: str = "entry") -> Callable[[Callable
         return function
 
     return register
+
+
+def unregister(id: str) -> Check:
+    """Remove the check *id* from the registry and return it; KeyError when none is registered."""
+    return CHECKS.pop(id)
+
+
+def registry_key() -> tuple[tuple[str, str, str, str], ...]:
+    """Each registered check as (id, severity, scope, module.function), in order: part of the key of cached findings.
+
+    The package's own code is keyed by its files; this keys what was
+    registered from outside it (a newsroom's own check), so adding or
+    removing one never serves findings computed without it.
+    """
+    return tuple((c.id, c.severity, c.scope, f"{c.function.__module__}.{c.function.__qualname__}") for c in CHECKS.values())
 
 
 def _select(checks: Iterable[str | Check] | None, scope: str) -> list[Check]:

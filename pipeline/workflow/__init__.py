@@ -594,7 +594,7 @@ def status(settings: Settings, *, languages: tuple[str, ...], domains: list[str]
     glossary = None
     report = Report()
     with ResultCache.open(settings.locale_path) as cache:
-        context = ("status", code_version(), cache.digest(glossary_path), settings.source_language)
+        context = ("status", code_version(), checks.registry_key(), cache.digest(glossary_path), settings.source_language)
         wanted = [
             (lang, domain, path, cache.key(context, cache.digest(path), lang.code, domain))
             for lang, domain, path in _catalogue_files(settings, languages=languages, domains=domains)
@@ -699,7 +699,7 @@ def check(
     report = Report()
     with ResultCache.open(settings.locale_path) as cache:
         msgfmt = shutil.which("msgfmt") if use_msgfmt else None
-        context = ("check", code_version(), cache.digest(glossary_path), settings.source_language, use_msgfmt, msgfmt)
+        context = ("check", code_version(), checks.registry_key(), cache.digest(glossary_path), settings.source_language, use_msgfmt, msgfmt)
         wanted = []
         for lang, domain, path in existing_catalogues(settings, languages=languages, domains=domains):
             shown = reference(settings, path)
