@@ -103,6 +103,12 @@ def _parse_number(text: str, locale: str) -> Decimal | None:
 
 def source_numbers(text: str, *, locale: str = SOURCE_LANGUAGE) -> Counter:
     """The values of the numbers of a source sentence, as protect.find_spans sees them."""
+    return Counter(dict(_source_values(text, locale)))
+
+
+# Every catalogue of an article shares its msgids: read each source once, not once per language.
+@lru_cache(maxsize=4096)
+def _source_values(text: str, locale: str) -> tuple[tuple[Decimal, int], ...]:
     text = text.translate(_native_symbols(locale))
     values: Counter = Counter()
     for span in find_spans(text):
@@ -116,7 +122,7 @@ def source_numbers(text: str, *, locale: str = SOURCE_LANGUAGE) -> Counter:
                 part_value = _parse_number(part, locale)
                 if part_value is not None:
                     values[part_value] += 1
-    return values
+    return tuple(values.items())
 
 
 def _target_numbers(text: str, locale: str) -> tuple[Counter, Counter]:

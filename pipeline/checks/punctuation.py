@@ -203,19 +203,21 @@ def end_punctuation(source: str, target: str, *, language: str, glossary: Sequen
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
-def _bracket_problems(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a source is checked once per language
+def _bracket_problems(text: str) -> tuple[str, ...]:
     stack: list[str] = []
     for char in text:
         if char in "([{":
             stack.append(char)
         elif char in _BRACKETS:
             if not stack or stack[-1] != _BRACKETS[char]:
-                return [f"{char!r} closes nothing"]
+                return (f"{char!r} closes nothing",)
             stack.pop()
-    return [f"{char!r} is never closed" for char in stack]
+    return tuple(f"{char!r} is never closed" for char in stack)
 
 
-def _quote_problems(text: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a source is checked once per language
+def _quote_problems(text: str) -> tuple[str, ...]:
     problems = []
     for opening, closing in (("«", "»"), ("‹", "›")):
         if text.count(opening) != text.count(closing):
@@ -228,7 +230,7 @@ def _quote_problems(text: str) -> list[str]:
         problems.append(f"unpaired curly double quotes ({low} „ and {high} “/”)")
     if text.count('"') % 2:
         problems.append(f'an odd number ({text.count(chr(34))}) of straight double quotes')
-    return problems
+    return tuple(problems)
 
 
 @check("brackets", "warning")

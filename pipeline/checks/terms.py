@@ -127,6 +127,7 @@ def terms_for(glossary: Sequence[GlossaryTerm], language: str) -> list[GlossaryT
     return list(best.values())
 
 
+@lru_cache(maxsize=None)
 def term_pattern(term: str) -> re.Pattern:
     """*term* as a whole word, case-insensitively."""
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
