@@ -52,6 +52,8 @@ class SentenceView:
 
 @dataclass
 class BlockView:
+    """One block of the article (headline, paragraph, caption) with its sentences in one language."""
+
     role: str
     caption_credit: str | None
     sentences: list[SentenceView]
@@ -74,6 +76,8 @@ class LanguageView:
 
 @dataclass
 class ReviewData:
+    """Everything the review page shows: the article, each language's view, when the page was written."""
+
     article: Article
     languages: list[LanguageView]
     generated_at: str
@@ -384,4 +388,5 @@ def render_review(data: ReviewData, *, source_language: str = "en") -> str:
 
 
 def now_text() -> str:
+    """The current UTC time as the page shows it (ISO 8601, seconds)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
