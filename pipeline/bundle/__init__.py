@@ -3,9 +3,9 @@
 Data to data: `build_language` turns (article, catalogue, language) into a
 `LanguageBundle` (the published translations, the structure, the compiled
 catalogue, the manifest entry) and writes nothing; small writers, one per
-format and registered by name with `writer` in `FORMATS`, turn a bundle into bytes;
-`write_bundle` writes them atomically, records each file's SHA-256 in the
-manifest and removes what an earlier run wrote and this one did not.
+format, registered by name with `writer` in `FORMATS`, turn a bundle into
+bytes; `write_bundle` writes them atomically, records each file's SHA-256 in
+the manifest and removes what an earlier run wrote and this one did not.
 
 Layout under the output folder:
 
@@ -27,6 +27,12 @@ with the check id, unless the caller asks to publish failing translations
 Containment: the bundle deletes only files its previous manifest lists,
 never through a symbolic link, and refuses folders that are the filesystem
 root, the home folder or an ancestor of the project.
+
+Adding a format is one function (`remove_writer` takes it out again)::
+
+    @writer("shout")  # pipeline bundle --format shout → <domain>/<lang>/<domain>.shout
+    def write_shout(bundle: LanguageBundle) -> bytes:
+        return bundle.structure["headline"].upper().encode("utf-8")
 
 Modules: `model` (the data), `gate` (findings → held back), `build`
 (`build_language`), `formats` (the registered writers), `manifest`,

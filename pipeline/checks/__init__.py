@@ -2,13 +2,19 @@
 
 Each check is a small function ``(source, target, *, language, ...) -> list[str]``
 that returns one message per problem (an empty list means it passes). Checks
-register themselves in ``CHECKS`` with the ``check`` decorator: a stable id, a
-severity and a title (the first line of the docstring); see ``registry`` for
-the catalogue- and file-wide kinds. ``check_catalogue`` runs them all and is
-the one verdict every stage uses: the publishing gate holds back what its
-error findings name, the review page and ``status`` show them. Errors are what would make a published article
+register themselves in ``CHECKS`` with the ``check`` decorator: a stable id,
+a severity and a title (the first line of the docstring); ``registry``
+describes the catalogue- and file-wide kinds, ``unregister`` removes one.
+``check_catalogue`` runs them all and is the one verdict every stage uses:
+the publishing gate holds back what its error findings name; the review page
+and ``status`` show them. Errors are what would make a published article
 wrong (a changed number, a lost link, a misnamed place); warnings are what a
-reviewer should look at.
+reviewer should look at. Adding a check is one function::
+
+    @check("no-shouting", "warning")
+    def no_shouting(source, target, *, language, glossary=(), source_language="en"):
+        '''The translation does not shout.'''
+        return ["the translation shouts"] if target.isupper() and not source.isupper() else []
 
 ========================  ========  ==============================================
 id                        severity  what it asks
