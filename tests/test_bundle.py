@@ -78,6 +78,7 @@ import hashlib
 import shutil
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -575,6 +576,28 @@ def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept) and link.is_symlink()
     assert (project / "seeds/article.txt").is_file()
+
+
+def test_one_leftover_sweep_one_folder_or_recursive_never_through_a_link(tmp_path):
+    import os
+    import tempfile
+
+    from pipeline.runtime.atomic import remove_leftovers
+
+    (tmp_path / "a/b").mkdir(parents=True)
+    handle, name = tempfile.mkstemp(prefix=".real.po.", suffix=".tmp", dir=tmp_path / "a/b")  # as atomic_path names them
+    os.close(handle)
+    top, deep = tmp_path / "a/.x.po.abcdefgh.tmp", Path(name)
+    top.write_text("x", encoding="utf-8")
+    assert remove_leftovers(tmp_path / "a", recursive=False) == [top] and deep.exists()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".y.po.abcdefgh.tmp").write_text("y", encoding="utf-8")
+    (tmp_path / "a/link").symlink_to(outside, target_is_directory=True)
+    (tmp_path / "a/.z.po.abcdefgh.tmp").symlink_to(outside / ".y.po.abcdefgh.tmp")
+    assert remove_leftovers(tmp_path / "a/link") == []  # the folder itself a link: not followed
+    assert remove_leftovers(tmp_path / "a") == [deep]
+    assert (outside / ".y.po.abcdefgh.tmp").exists() and (tmp_path / "a/.z.po.abcdefgh.tmp").is_symlink()
 
 
 def test_run_records_why_machine_translation_failed(empty_project):
