@@ -242,6 +242,7 @@ def check_catalogue(
     and hand it to every stage that needs it (gate, review page, status).
     """
     path = path or ""
+    checks = None if checks is None else list(checks)  # selected once per scope
     findings = []
     for chosen in _select(checks, "catalogue"):
         findings += _whole_findings(chosen, chosen.function(po, language=language), po, path=path, language=language)
