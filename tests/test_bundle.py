@@ -78,6 +78,7 @@ import hashlib
 import shutil
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -409,11 +410,147 @@ def test_a_msgfmt_error_is_not_published(project):
 
 
 def test_gate_maps_msgfmt_lines_to_entries():
+    from pipeline import checks
+    from pipeline.checks.catalogue import charge_to_entries
+
     po = polib.pofile('msgid ""\nmsgstr ""\n"Language: de\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\nmsgid "One 1."\nmsgstr "Eins 1."\n\nmsgid "Two."\nmsgstr "Zwei."\n')
     usable = bundle_mod.translations(po)
-    held, errors = bundle_mod.gate_failures(po, usable, language="de", msgfmt_messages=["x.po:10: something wrong", "general trouble"])
+    # msgfmt's own text, as the registered `msgfmt` check hands it on (no GNU gettext needed here)
+    said = checks.Check("msgfmt", "error", "msgfmt", lambda po, file, *, language: charge_to_entries(po, ["x.po:10: something wrong", "general trouble"], file="x.po"), scope="file")
+    findings = checks.check_catalogue(po, language="de", file="x.po", checks=[said])
+    held, errors = bundle_mod.gate_failures(findings, usable)
     assert [(h.msgid, h.check) for h in held] == [("Two.", "msgfmt")]
     assert errors == ["[msgfmt] general trouble"]
+
+
+def test_the_gate_holds_back_exactly_the_error_findings_it_is_given():
+    from pipeline.checks import Finding
+
+    po = polib.pofile('msgid ""\nmsgstr ""\n"Language: de\\n"\n\nmsgid "One."\nmsgstr "Eins."\n\n#, fuzzy\nmsgid "Two."\nmsgstr "Zwei."\n\nmsgid "Three."\nmsgstr ""\n')
+
+    def found(check, severity, msgid, fuzzy=False):
+        return Finding(check, severity, f"{check} says no", msgid, 5, "de.po", "de", fuzzy)
+
+    findings = [
+        found("numbers", "error", "One."), found("numbers", "error", "One."), found("brackets", "warning", "One."),
+        found("glossary", "error", "Two.", fuzzy=True), found("protected", "error", "Three."), found("header", "error", ""),
+    ]
+    held, errors = bundle_mod.gate_failures(findings, bundle_mod.translations(po))
+    assert [(h.msgid, h.check) for h in held] == [("One.", "numbers")]  # once per sentence and check; only usable ones
+    assert errors == ["[header] header says no"]
+    held, _ = bundle_mod.gate_failures(findings, bundle_mod.translations(po, use_fuzzy=True))
+    assert [(h.msgid, h.check) for h in held] == [("One.", "numbers"), ("Two.", "glossary")]
+
+
+# --- check and bundle agree: one verdict, the check registry's ----------------------------
+
+
+def _break_line(project, code="uk", index=3):
+    """Put one line break in the middle of a reviewed msgstr; return the entry."""
+    path = project / f"locale/{code}/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    entry = po[index]
+    assert not entry.fuzzy and entry.msgstr
+    words = entry.msgstr.split(" ")
+    entry.msgstr = " ".join(words[:3]) + "\n" + " ".join(words[3:])
+    po.save()
+    return _as_read(path, code)[index]
+
+
+def _as_read(path, code):
+    """The catalogue as the pipeline reads it (its entries' `linenum` are the lines findings name)."""
+    from pipeline.gettext.catalogue import read_catalogue
+    from pipeline.gettext.languages import language
+
+    return read_catalogue(path, language=language(code))
+
+
+def test_check_and_bundle_agree_on_a_line_break_added_inside_a_sentence(project):
+    entry = _break_line(project)
+    checked = invoke("check", "--lang", "uk", "--format", "json")
+    assert checked.exit_code == 1, checked.output
+    found = [f for f in json.loads(checked.output) if f["severity"] == "error"]
+    assert [(f["check"], f["msgid"], f["line"], f["fuzzy"]) for f in found] == [("line-structure", entry.msgid, entry.linenum, False)]
+    assert "line-structure" in invoke("check", "--lang", "uk").output
+    bundled = invoke("bundle", "--lang", "uk")
+    assert bundled.exit_code == 1, bundled.output
+    held = manifest_of(project)["languages"][0]["held_back"]
+    assert [(h["msgid"], h["check"], h["line"]) for h in held] == [(entry.msgid, "line-structure", entry.linenum)]
+    assert entry.msgid in (project / "dist/article/uk/article.txt").read_text(encoding="utf-8")
+    status = json.loads(invoke("status", "--lang", "uk", "--format", "json").output)
+    assert [row["failed_checks"] for row in status] == [1]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_msgfmt_findings_land_on_their_entry_in_check_and_in_the_gate(project):
+    path = project / "locale/fr/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[2].msgstr += "\n"
+    po.save()
+    entry = _as_read(path, "fr")[2]
+    checked = invoke("check", "--lang", "fr", "--format", "json")
+    assert checked.exit_code == 1
+    msgfmt = [f for f in json.loads(checked.output) if f["check"] == "msgfmt"]
+    assert [(f["msgid"], f["line"], f["path"]) for f in msgfmt] == [(entry.msgid, entry.linenum, "locale/fr/LC_MESSAGES/article.po")]
+    assert str(project) not in msgfmt[0]["message"]
+    assert "msgfmt" not in invoke("check", "--lang", "fr", "--format", "json", "--no-msgfmt").output
+    invoke("bundle", "--lang", "fr")
+    held = [h for h in manifest_of(project)["languages"][0]["held_back"] if h["check"] == "msgfmt"]
+    assert [(h["msgid"], h["line"], h["message"]) for h in held] == [(entry.msgid, entry.linenum, msgfmt[0]["message"])]
+
+
+# --- seams: a check and a format added from outside the package --------------------------
+
+
+def test_a_check_added_from_outside_shows_in_check_and_holds_back_in_bundle(project):
+    from pipeline import checks
+
+    path = project / "locale/de/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[4].msgstr = po[4].msgstr.upper()
+    po.save()
+    msgid = po[4].msgid
+    from pipeline.memory import cache_dir
+
+    cache_dir(project / "locale").mkdir(parents=True, exist_ok=True)  # as after `update`: findings are cached
+    assert "no-shouting" not in invoke("check", "--lang", "de", "--format", "json").output  # cached without it
+
+    @checks.check("no-shouting", "error")
+    def no_shouting(source, target, *, language, glossary=(), source_language="en"):
+        """The translation does not shout."""
+        return ["the translation shouts"] if target.isupper() and not source.isupper() else []
+
+    try:
+        checked = invoke("check", "--lang", "de", "--format", "json")
+        assert checked.exit_code == 1
+        assert [(f["check"], f["msgid"]) for f in json.loads(checked.output) if f["check"] == "no-shouting"] == [("no-shouting", msgid)]
+        assert "no-shouting" in invoke("check", "--lang", "de").output
+        assert invoke("bundle", "--lang", "de").exit_code == 1
+        held = manifest_of(project)["languages"][0]["held_back"]
+        assert (msgid, "no-shouting") in [(h["msgid"], h["check"]) for h in held]
+        assert msgid in (project / "dist/article/de/article.txt").read_text(encoding="utf-8")
+    finally:
+        checks.unregister("no-shouting")
+    assert "no-shouting" not in invoke("check", "--lang", "de", "--format", "json").output
+    assert invoke("bundle", "--lang", "de").exit_code == 0
+
+
+def test_a_format_added_from_outside_is_written_by_bundle_format(project):
+    @bundle_mod.writer("shout")
+    def write_shout(bundle):
+        """The headline, shouted."""
+        return bundle.structure["headline"].upper().encode("utf-8")
+
+    try:
+        result = invoke("bundle", "--lang", "de", "--format", "txt,shout")
+        assert result.exit_code == 0, result.output
+        headline = polib.pofile(str(project / "locale/de/LC_MESSAGES/article.po"))[0].msgstr
+        assert (project / "dist/article/de/article.shout").read_text(encoding="utf-8") == headline.upper()
+        assert manifest_of(project)["formats"] == ["txt", "shout"]
+    finally:
+        assert bundle_mod.remove_writer("shout").function is write_shout
+    assert "shout" not in bundle_mod.FORMATS
+    assert invoke("bundle", "--lang", "de", "--format", "shout").exit_code == 2
 
 
 def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
@@ -439,6 +576,28 @@ def test_leftover_temporary_files_of_a_killed_write_are_removed(project):
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept) and link.is_symlink()
     assert (project / "seeds/article.txt").is_file()
+
+
+def test_one_leftover_sweep_one_folder_or_recursive_never_through_a_link(tmp_path):
+    import os
+    import tempfile
+
+    from pipeline.runtime.atomic import remove_leftovers
+
+    (tmp_path / "a/b").mkdir(parents=True)
+    handle, name = tempfile.mkstemp(prefix=".real.po.", suffix=".tmp", dir=tmp_path / "a/b")  # as atomic_path names them
+    os.close(handle)
+    top, deep = tmp_path / "a/.x.po.abcdefgh.tmp", Path(name)
+    top.write_text("x", encoding="utf-8")
+    assert remove_leftovers(tmp_path / "a", recursive=False) == [top] and deep.exists()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".y.po.abcdefgh.tmp").write_text("y", encoding="utf-8")
+    (tmp_path / "a/link").symlink_to(outside, target_is_directory=True)
+    (tmp_path / "a/.z.po.abcdefgh.tmp").symlink_to(outside / ".y.po.abcdefgh.tmp")
+    assert remove_leftovers(tmp_path / "a/link") == []  # the folder itself a link: not followed
+    assert remove_leftovers(tmp_path / "a") == [deep]
+    assert (outside / ".y.po.abcdefgh.tmp").exists() and (tmp_path / "a/.z.po.abcdefgh.tmp").is_symlink()
 
 
 def test_run_records_why_machine_translation_failed(empty_project):

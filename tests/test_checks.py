@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline import checks
 from pipeline.checks import CHECKS, GlossaryTerm, check_catalogue, check_entry, load_glossary
+from pipeline.checks import numeric, punctuation, text
 from pipeline.errors import ConfigError
 from pipeline.article.protect import verbatim_spans
 
@@ -36,12 +38,12 @@ def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False, tcomment
 def test_every_check_has_id_severity_and_title():
     assert set(CHECKS) == {
         "numbers", "protected", "glossary", "end-punctuation", "brackets",
-        "whitespace", "untranslated-copy", "length-ratio", "header",
+        "whitespace", "untranslated-copy", "length-ratio", "line-structure", "header", "msgfmt",
     }
     for check in CHECKS.values():
         assert check.severity in ("error", "warning")
         assert check.title and not check.title.endswith(".")
-    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "glossary", "header"}
+    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "glossary", "line-structure", "header", "msgfmt"}
 
 
 # --------------------------------------------------------------------------- numbers
@@ -307,6 +309,79 @@ def test_plural_entries_check_every_form():
     assert [f.check for f in check_entry(item, language="uk", checks=["numbers"])] == ["numbers"] * 3
 
 
+def test_line_structure_counts_the_line_breaks_of_each_form():
+    assert fails(checks.line_structure, "One sentence, one line.", "Ein Satz,\neine Zeile.")
+    assert fails(checks.line_structure, "Two\nlines.", "Zwei Zeilen.")
+    assert not fails(checks.line_structure, "Two\nlines.", "Zwei\nZeilen.")
+    assert checks.line_structure("One line.", "Eine\n\nZeile.", language="de") == ["the translation has 2 line breaks, the source 0"]
+    item = entry("One line.", "Eine\nZeile.", tcomment="no-check-line-structure: a poem")
+    assert check_entry(item, language="de") == []
+
+
+TWO_ENTRIES = (
+    'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+    'msgid "One 1."\nmsgstr "Eins 1."\n\nmsgctxt "caption"\nmsgid "Two."\nmsgstr "Zwei."\n'
+)
+
+
+def test_msgfmt_messages_are_charged_to_the_entry_holding_their_line():
+    from pipeline.checks.catalogue import charge_to_entries
+
+    po = polib.pofile(TWO_ENTRIES)
+    assert [e.linenum for e in po] == [6, 9]
+    problems = charge_to_entries(
+        po, ["/p/x.po:7: msgstr trouble", "/p/x.po:11: something wrong", "/p/x.po:2: header trouble", "/p/x.po: general trouble", "msgfmt: other"],
+        file="/p/x.po",
+    )
+    assert [(p.entry.msgid if p.entry else None, p.message) for p in problems] == [
+        ("One 1.", "msgstr trouble"),
+        ("Two.", "something wrong"),
+        (None, "line 2: header trouble"),
+        (None, "general trouble"),
+        (None, "msgfmt: other"),
+    ]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_msgfmt_check_runs_on_the_file_and_names_the_entry(tmp_path):
+    header = "".join(
+        f'"{field}\\n"\n'
+        for field in (
+            "Project-Id-Version: article", "PO-Revision-Date: 2024-01-01 00:00+0000", "Last-Translator: A <a@example.org>",
+            "Language-Team: German <de@example.org>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding: 8bit",
+        )
+    )
+    text = TWO_ENTRIES.replace('"Language: de', header + '"Language: de').replace('msgstr "Zwei."', 'msgstr "Zwei.\\n"')
+    path = tmp_path / "de.po"
+    path.write_text(text, encoding="utf-8")
+    po = polib.pofile(str(path))
+    assert [f.check for f in check_catalogue(po, language="de", path="de.po")] == ["whitespace", "line-structure"]  # no file: no msgfmt
+    found = [f for f in check_catalogue(po, language="de", path="de.po", file=path) if f.check == "msgfmt"]
+    assert len(found) == 1, found
+    assert (found[0].msgid, found[0].msgctxt, found[0].line, found[0].severity, found[0].path) == ("Two.", "caption", po[1].linenum, "error", "de.po")
+    assert str(tmp_path) not in found[0].message and "end with" in found[0].message
+
+
+def test_a_check_registered_from_outside_runs_and_can_be_removed():
+    @checks.check("no-shouting", "warning")
+    def no_shouting(source, target, *, language, glossary=(), source_language="en"):
+        """The translation does not shout."""
+        return ["the translation shouts"] if target.isupper() and not source.isupper() else []
+
+    try:
+        assert CHECKS["no-shouting"].title == "The translation does not shout"
+        po = polib.pofile(TWO_ENTRIES.replace('msgstr "Zwei."', 'msgstr "ZWEI."'))
+        assert [(f.check, f.msgid) for f in check_catalogue(po, language="de")] == [("no-shouting", "Two.")]
+        with pytest.raises(ValueError, match="registered twice"):
+            checks.check("no-shouting", "warning")(no_shouting)
+    finally:
+        removed = checks.unregister("no-shouting")
+    assert removed.function is no_shouting and "no-shouting" not in CHECKS
+    with pytest.raises(KeyError):
+        checks.unregister("no-shouting")
+
+
 def _catalogue(plural_forms: str, language: str = "uk") -> polib.POFile:
     po = polib.POFile()
     po.metadata = {"Language": language, "Plural-Forms": plural_forms, "Content-Type": "text/plain; charset=UTF-8"}
@@ -524,9 +599,9 @@ def test_unicode_tables_are_what_a_scan_of_every_code_point_gives():
 
     every = [chr(code) for code in range(0x110000)]
     for category in ("Nd", "Po"):
-        assert checks._characters_of_category(category) == [c for c in every if unicodedata.category(c) == category]
-    assert checks._unicode_digits() == {ord(c): str(unicodedata.decimal(c)) for c in every if ord(c) >= 0x80 and unicodedata.category(c) == "Nd"}
-    assert checks._canonical_ends()[";"] == ("\u037e",)  # GREEK QUESTION MARK
+        assert text.characters_of_category(category) == [c for c in every if unicodedata.category(c) == category]
+    assert numeric._unicode_digits() == {ord(c): str(unicodedata.decimal(c)) for c in every if ord(c) >= 0x80 and unicodedata.category(c) == "Nd"}
+    assert punctuation._canonical_ends()[";"] == ("\u037e",)  # GREEK QUESTION MARK
 
 
 def test_cjk_numbers_are_still_compared():
@@ -538,9 +613,9 @@ def test_cjk_numbers_are_still_compared():
 
 
 def test_date_units_come_from_cldr():
-    assert {"年", "月", "日", "時"} <= checks._date_units("ja")
-    assert {"년", "월", "일", "시"} <= checks._date_units("ko")
-    assert checks._date_units("uk") == frozenset() and checks._date_units("de") == frozenset()
+    assert {"年", "月", "日", "時"} <= numeric._date_units("ja")
+    assert {"년", "월", "일", "시"} <= numeric._date_units("ko")
+    assert numeric._date_units("uk") == frozenset() and numeric._date_units("de") == frozenset()
 
 
 def test_length_is_weighted_by_script():

@@ -43,7 +43,7 @@ class SentenceView:
     source: str
     target: str
     state: str
-    findings: list = field(default_factory=list)  # checks.Finding (and the gate's line-structure)
+    findings: list = field(default_factory=list)  # checks.Finding, as the gate saw them
     provenance: list[str] = field(default_factory=list)  # "argos translate-en_uk … v1.9 (beam 4, int8)"
     memory: str | None = None  # "82% match"
     back_translation: str | None = None  # "61.2 (…)"
@@ -52,6 +52,8 @@ class SentenceView:
 
 @dataclass
 class BlockView:
+    """One block of the article (headline, paragraph, caption) with its sentences in one language."""
+
     role: str
     caption_credit: str | None
     sentences: list[SentenceView]
@@ -74,6 +76,8 @@ class LanguageView:
 
 @dataclass
 class ReviewData:
+    """Everything the review page shows: the article, each language's view, when the page was written."""
+
     article: Article
     languages: list[LanguageView]
     generated_at: str
@@ -108,11 +112,11 @@ def language_view(
 ) -> LanguageView:
     """Build one language's view of *article* from its catalogue, its QA findings and the bundle manifest.
 
-    *problem* says why the catalogue could not be read (then *po* is None).
+    *findings* are the catalogue's (`checks.check_catalogue`, computed once
+    by the caller, as for the gate): nothing here checks again. *problem*
+    says why the catalogue could not be read (then *po* is None).
     """
     from babel import Locale
-
-    from pipeline.bundle import line_structure
 
     entries = {e.msgid: e for e in po if e.msgid and not e.obsolete} if po is not None else {}
     by_msgid: dict[str, list] = {}
@@ -125,13 +129,6 @@ def language_view(
             entry = entries.get(segment.msgid)
             found = list(by_msgid.get(segment.msgid, []))
             state = sentence_state(entry, found)
-            if entry is not None and entry.msgstr:
-                from pipeline.checks import Finding
-
-                for message in line_structure(entry.msgid, entry.msgstr):
-                    found.append(Finding("line-structure", "error", message, entry.msgid, entry.linenum or None, location, language.code, entry.fuzzy))
-                    if state == "reviewed":
-                        state = "failing"
             memory = _comment_values(entry, TM_MARK)
             back = _comment_values(entry, BACK_MARK)
             sentences.append(
@@ -391,4 +388,5 @@ def render_review(data: ReviewData, *, source_language: str = "en") -> str:
 
 
 def now_text() -> str:
+    """The current UTC time as the page shows it (ISO 8601, seconds)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

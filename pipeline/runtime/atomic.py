@@ -20,22 +20,33 @@ from pipeline.errors import OutputError
 _LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
-def remove_leftovers(folder: str | os.PathLike) -> list[Path]:
-    """Delete the temporary files of :func:`atomic_path` that a killed process left under *folder*.
+def remove_leftovers(folder: str | os.PathLike, *, recursive: bool = True) -> list[Path]:
+    """Delete the temporary files of :func:`atomic_path` that a killed process left in *folder*.
 
     Call only while holding the project lock, so no write of ours is in
-    progress there. Only names of this module's own pattern
-    (`.<name>.<8 random characters>.tmp`) are touched; returns what was removed.
+    progress there. Only regular files named in this module's own pattern
+    (`.<name>.<8 random characters>.tmp`) are touched; a symbolic link is
+    neither removed nor followed, *folder* itself included. *recursive*
+    sweeps the subfolders too. Returns what was removed.
     """
     removed = []
-    for root, _, names in os.walk(folder):
+    pending = [Path(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            if current.is_symlink() or not current.is_dir():
+                continue
+            listing = list(os.scandir(current))
+        except OSError:
+            continue
+        if recursive:
+            pending += [Path(item.path) for item in listing if item.is_dir(follow_symlinks=False)]
         # a year's archive holds thousands of names: the suffix test first, at C speed
-        for name in [n for n in names if n.endswith(".tmp") and _LEFTOVER.fullmatch(n)]:
-            path = Path(root) / name
+        for item in [item for item in listing if item.name.endswith(".tmp") and _LEFTOVER.fullmatch(item.name)]:
             try:
-                if path.is_file() and not path.is_symlink():
-                    path.unlink()
-                    removed.append(path)
+                if item.is_file(follow_symlinks=False):
+                    os.unlink(item.path)
+                    removed.append(Path(item.path))
             except OSError:
                 pass  # the next run tries again
     return removed

@@ -150,13 +150,10 @@ class Catalogues:
         key = (Path(catalogue.path), catalogue.fingerprint, use_msgfmt)
         if key not in self._findings:
             shown = reference(self.settings, Path(catalogue.path))
-            found = checks.check_catalogue(
+            self._findings[key] = checks.check_catalogue(
                 catalogue.po, language=language.code, path=shown, glossary=self.glossary(),
-                source_language=self.settings.source_language,
+                source_language=self.settings.source_language, file=Path(catalogue.path) if use_msgfmt else None,
             )
-            if use_msgfmt:
-                found += checks.msgfmt_findings(Path(catalogue.path), language=language.code, shown=shown)
-            self._findings[key] = found
         return self._findings[key]
 
     def each(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.bundle import build_language, guard_folder, parse_formats, remove_leftover_temporaries, write_bundle
+from pipeline.bundle import build_language, guard_folder, parse_formats, write_bundle
 from pipeline.errors import CatalogueError
 from pipeline.gettext.catalogue import catalogue_path
 from pipeline.gettext.languages import language
 from pipeline.gettext.mo import compile_catalogue, mo_path
+from pipeline.runtime.atomic import remove_leftovers
 from pipeline.settings import Settings
 from pipeline.workflow.discovery import Catalogues, load_articles
 from pipeline.workflow.locking import writes_catalogues
@@ -60,12 +61,11 @@ def bundle(
     report = Report()
     articles = load_articles(settings, sources)
     locale = settings.locale_path
-    remove_leftover_temporaries(
-        [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]
-    )
+    for folder in [locale, *(locale / language(code).code for code in languages), *(locale / language(code).code / "LC_MESSAGES" for code in languages)]:
+        remove_leftovers(folder, recursive=False)
     for item in articles:
-        remove_leftover_temporaries([out_dir, out_dir / item.domain], recursive=False)
-        remove_leftover_temporaries([out_dir / item.domain / language(code).code for code in languages])
+        for folder in [out_dir, out_dir / item.domain, *(out_dir / item.domain / language(code).code for code in languages)]:
+            remove_leftovers(folder, recursive=False)
         per_article = []
         skipped = []
         for code in languages:

@@ -36,11 +36,12 @@ def _per_catalogue(
     the cached data back into an answer. A catalogue that cannot be read is
     skipped into *report* and never cached, so it is reported every time.
     """
+    from pipeline import checks
     from pipeline.runtime.resultcache import ResultCache, code_version
 
     glossary = settings.locale_path / "glossary.csv"
     with ResultCache.open(settings.locale_path) as cache:
-        context = (*context, code_version(), cache.digest(glossary), settings.source_language)
+        context = (*context, code_version(), checks.registry_key(), cache.digest(glossary), settings.source_language)
         wanted = [
             (lang, domain, path, cache.key(context, cache.digest(path), lang.code, domain, reference(settings, Path(path))))
             for lang, domain, path in files

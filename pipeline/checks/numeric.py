@@ -1,0 +1,200 @@
+"""The `numbers` check: numbers are kept, by value, in the target locale's format (Babel)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pipeline.article.protect import find_spans, verbatim_spans
+from pipeline.checks.registry import SOURCE_LANGUAGE, check
+from pipeline.checks.text import SPACES, UNSPACED, babel_locale, characters_of_category
+
+if TYPE_CHECKING:
+    from pipeline.checks.terms import GlossaryTerm
+
+
+@lru_cache(maxsize=None)
+def _number_pattern(locale: str) -> tuple[re.Pattern, str, str]:
+    """A regex for the numbers of *locale*, with its group and decimal symbols."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    # A no-break or narrow no-break space groups digits in every locale (ISO
+    # 80000); a plain space only where the locale groups with a space anyway.
+    groups = {group, "\u00a0", "\u202f"}
+    if group in SPACES:
+        groups.add(" ")
+    groups.discard(decimal)
+    separators = "|".join(re.escape(g) for g in sorted(groups))
+    # A digit glued to a word is part of it (`IPv6`), except in scripts that
+    # write no spaces between words (`午後3時`, `共3个`).
+    pattern = re.compile(
+        rf"(?:(?<![\w.,])|(?<=[{UNSPACED}]))(?:\d{{1,3}}(?:(?:{separators})\d{{3}})+|\d+)(?:{re.escape(decimal)}\d+)?(?!\d)"
+    )
+    return pattern, group, decimal
+
+
+@lru_cache(maxsize=1)
+def _unicode_digits() -> dict[int, str]:
+    """Every non-ASCII decimal digit (Unicode category Nd) to its ASCII digit."""
+    return {ord(char): str(unicodedata.decimal(char)) for char in characters_of_category("Nd") if ord(char) >= 0x80}
+
+
+@lru_cache(maxsize=None)
+def _native_symbols(locale: str) -> dict[int, str]:
+    """A str.translate table: every decimal digit to ASCII, other numbering systems' symbols to *locale*'s.
+
+    Fullwidth `１２`, Arabic-Indic `١٢` and Devanagari `१२` digits are read as
+    12; the Arabic decimal and group separators (`٫`, `٬`, from CLDR's `arab`
+    numbering system) as the locale's own.
+    """
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    table = dict(_unicode_digits())
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    for system, symbols in Locale.parse(locale).number_symbols.items():
+        if system == "latn":
+            continue
+        for name, own in (("decimal", decimal), ("group", group)):
+            symbol = symbols.get(name)
+            if symbol and len(symbol) == 1 and symbol not in (decimal, group) and ord(symbol) > 0x7F:
+                table.setdefault(ord(symbol), own)
+    return table
+
+
+@lru_cache(maxsize=None)
+def _date_units(locale: str) -> frozenset[str]:
+    """Letters that *locale*'s date and time patterns (CLDR, via Babel) write right after a field.
+
+    For ja: 年 月 日 時 分 秒 週; for ko: 년 월 일 시 분 초; for zh: 年 月 日 时 周.
+    A number followed by one of them is part of a date or time (`4月`,
+    `12時`, `2024年`); scripts that spell dates with words give none.
+    """
+    from babel import Locale
+
+    loc = Locale.parse(locale)
+    patterns = [str(p) for p in loc.datetime_skeletons.values()]
+    for table in (loc.date_formats, loc.time_formats, loc.datetime_formats):
+        patterns += [str(getattr(p, "pattern", p)) for p in table.values()]
+    units: set[str] = set()
+    for pattern in patterns:
+        unquoted = re.sub(r"'[^']*'", "'", pattern)
+        for match in re.finditer(r"[A-Za-z](\w)", unquoted):
+            char = match.group(1)
+            if not char.isascii() and char.isalpha():
+                units.add(char)
+    return frozenset(units)
+
+
+def _parse_number(text: str, locale: str) -> Decimal | None:
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        return parse_decimal(text, locale=locale).normalize()
+    except (NumberFormatError, ValueError, ArithmeticError):
+        return None
+
+
+def source_numbers(text: str, *, locale: str = SOURCE_LANGUAGE) -> Counter:
+    """The values of the numbers of a source sentence, as protect.find_spans sees them."""
+    return Counter(dict(_source_values(text, locale)))
+
+
+# Every catalogue of an article shares its msgids: read each source once, not once per language.
+@lru_cache(maxsize=4096)
+def _source_values(text: str, locale: str) -> tuple[tuple[Decimal, int], ...]:
+    text = text.translate(_native_symbols(locale))
+    values: Counter = Counter()
+    for span in find_spans(text):
+        if span.kind != "number":
+            continue
+        value = _parse_number(span.text, locale)
+        if value is not None:
+            values[value] += 1
+        else:  # e.g. "2022 100": two numbers protect glued together
+            for part in span.text.split():
+                part_value = _parse_number(part, locale)
+                if part_value is not None:
+                    values[part_value] += 1
+    return tuple(values.items())
+
+
+def _target_numbers(text: str, locale: str) -> tuple[Counter, Counter]:
+    """(all numbers, the soft ones) of a translation.
+
+    Soft: part of a date or time (`4月`, `12時`), or glued after a Han or kana
+    character (`1対1`, `方法は2つ`), where the source may well spell the
+    number as a word. A soft number satisfies a source number but is not
+    reported as extra.
+    """
+    pattern, group, _ = _number_pattern(locale)
+    text = text.translate(_native_symbols(locale))
+    # Digits inside a URL, e-mail or handle are not numbers of the sentence.
+    for span in reversed(verbatim_spans(text)):
+        text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
+    units = _date_units(locale)
+    values: Counter = Counter()
+    soft: Counter = Counter()
+    glued = re.compile(f"[{UNSPACED}]")
+    for match in pattern.finditer(text):
+        token = match.group()
+        for space in SPACES:
+            token = token.replace(space, group)
+        value = _parse_number(token, locale)
+        if value is not None:
+            values[value] += 1
+            after = text[match.end() : match.end() + 2].lstrip()
+            before = text[match.start() - 1 : match.start()]
+            if after[:1] in units or glued.match(before):
+                soft[value] += 1
+    return values, soft
+
+
+def target_numbers(text: str, *, locale: str) -> Counter:
+    """The values of the numbers of a translation, read with *locale*'s formats."""
+    return _target_numbers(text, locale)[0]
+
+
+def _show(value: Decimal) -> str:
+    return f"{value:,f}"
+
+
+@check("numbers", "error")
+def numbers(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Numbers are kept, by value, in the target language's format.
+
+    Source numbers are read with the source locale's symbols, target numbers
+    with the target locale's (Babel), so `61,330` (en) equals `61 330` (uk)
+    and `61.330` (de), and `3.5` equals `3,5`. Ordinals count as their number
+    (`24th` → 24, rendered `24`, `24.` or `24e`). Fullwidth, Arabic-Indic and
+    other Unicode digits count as their value. Numbers written as digits
+    must stay digits; the two sides are compared as multisets of values. A
+    target number that is part of a date or time in the target locale's
+    CLDR patterns (`4月`, `12時`, `2024年`, `3일`) may stand for a month,
+    weekday or hour the source spells in words (`April`, `noon`), so it is
+    not reported as extra; nor is a digit glued after Han or kana (`1対1`
+    for "one-to-one"); both still must match when the source has digits.
+    """
+    from babel.numbers import format_decimal
+
+    locale = babel_locale(language)
+    expected = source_numbers(source, locale=babel_locale(source_language))
+    found, soft = _target_numbers(target, locale)
+    extra = (found - expected) - soft
+    problems = [
+        f"number {_show(value)} is missing from the translation"
+        + (f" ({count}×)" if count > 1 else "")
+        + f"; in {locale} write it {format_decimal(value, locale=locale)}"
+        for value, count in (expected - found).items()
+    ]
+    problems += [
+        f"number {_show(value)} is in the translation but not in the source" + (f" ({count}×)" if count > 1 else "")
+        for value, count in extra.items()
+    ]
+    return problems
