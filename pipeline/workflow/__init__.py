@@ -19,7 +19,8 @@ import polib
 from pipeline import article as article_mod
 from pipeline.article import Article
 from pipeline.bundle import BundleResult, build_language, guard_folder, parse_formats, refuse_same_domain, remove_leftover_temporaries, write_bundle
-from pipeline.gettext.catalogue import Catalogue, MergeReport, catalogue_path, merge, open_catalogue, open_catalogues, read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import Catalogue, catalogue_path, open_catalogue, open_catalogues, read_catalogue, write_catalogue
+from pipeline.gettext.merge import MergeReport, merge
 from pipeline.gettext.mo import compile_catalogue, mo_path
 from pipeline.engines import Engine, produces_translations
 from pipeline.errors import CatalogueError, ConfigError, EngineError, OutputError, SourceError, TranslationInterrupted
