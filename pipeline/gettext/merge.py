@@ -70,19 +70,7 @@ def merge(
     if isinstance(po, Catalogue):
         po = po.po
     report = MergeReport()
-    result = new_catalogue(pot, language)
-    if po is not None:
-        result.header = po.header
-        result.metadata_is_fuzzy = po.metadata_is_fuzzy
-        result.metadata = dict(po.metadata)
-        for key in ("POT-Creation-Date", "Project-Id-Version"):
-            if key in pot.metadata:
-                result.metadata[key] = pot.metadata[key]
-        # The header is the translator's: msgmerge never rewrites Plural-Forms
-        # (the file's rule numbers its translations' forms).
-        for key, value in (("Language", language.code), ("Plural-Forms", language.plural_forms)):
-            if not result.metadata.get(key, "").strip():
-                result.metadata[key] = value
+    result = _merged_header(pot, po, language)
     nplurals = _nplurals(result.metadata.get("Plural-Forms", ""), default=_nplurals(language.plural_forms, default=2))
     old = {(e.msgctxt, e.msgid): e for e in (po or [])}
     wanted = {(e.msgctxt, e.msgid) for e in pot if not e.obsolete}
@@ -128,23 +116,45 @@ def merge(
         if purge_obsolete:
             report.purged += 1
             continue
-        entry = polib.POEntry(
-            msgid=previous.msgid,
-            msgctxt=previous.msgctxt,
-            msgid_plural=previous.msgid_plural,
-            msgstr=previous.msgstr,
-            msgstr_plural=dict(previous.msgstr_plural),
-            tcomment=previous.tcomment,
-            flags=list(previous.flags),
-            previous_msgctxt=previous.previous_msgctxt,
-            previous_msgid=previous.previous_msgid,
-            previous_msgid_plural=previous.previous_msgid_plural,
-            obsolete=True,
-        )
         if not previous.obsolete:
             report.obsoleted += 1
-        result.append(entry)
+        result.append(_obsolete(previous))
     return result, report
+
+
+def _merged_header(pot: polib.POFile, po: polib.POFile | None, language: Language) -> polib.POFile:
+    """An empty catalogue with the merged header: the catalogue's own, the template's date and version."""
+    result = new_catalogue(pot, language)
+    if po is not None:
+        result.header = po.header
+        result.metadata_is_fuzzy = po.metadata_is_fuzzy
+        result.metadata = dict(po.metadata)
+        for key in ("POT-Creation-Date", "Project-Id-Version"):
+            if key in pot.metadata:
+                result.metadata[key] = pot.metadata[key]
+        # The header is the translator's: msgmerge never rewrites Plural-Forms
+        # (the file's rule numbers its translations' forms).
+        for key, value in (("Language", language.code), ("Plural-Forms", language.plural_forms)):
+            if not result.metadata.get(key, "").strip():
+                result.metadata[key] = value
+    return result
+
+
+def _obsolete(previous: polib.POEntry) -> polib.POEntry:
+    """*previous* as an obsolete entry: its translation and translator's notes, no references."""
+    return polib.POEntry(
+        msgid=previous.msgid,
+        msgctxt=previous.msgctxt,
+        msgid_plural=previous.msgid_plural,
+        msgstr=previous.msgstr,
+        msgstr_plural=dict(previous.msgstr_plural),
+        tcomment=previous.tcomment,
+        flags=list(previous.flags),
+        previous_msgctxt=previous.previous_msgctxt,
+        previous_msgid=previous.previous_msgid,
+        previous_msgid_plural=previous.previous_msgid_plural,
+        obsolete=True,
+    )
 
 
 def _take_translation(entry: polib.POEntry, source: polib.POEntry, nplurals: int, *, fuzzy: bool) -> None:
