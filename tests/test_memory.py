@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from pipeline.gettext import catalogue as catalog_mod
 from pipeline import memory as memory_mod
+from pipeline.memory import store as memory_store
+from pipeline.memory import tables as memory_tables
 from pipeline import workflow
 from pipeline.gettext.catalogue import catalogue_path, new_catalogue, write_catalogue
 from pipeline.cli import app
@@ -161,8 +163,8 @@ def test_refresh_reads_only_changed_files_and_forgets_deleted_ones(tmp_path, mon
         first = memory.refresh(memory_sources(locale, "uk"))
         assert len(first.indexed) == 5
         read = []
-        real = memory_mod.read_catalogue
-        monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
+        real = memory_store.read_catalogue
+        monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
         second = memory.refresh(memory_sources(locale, "uk"))
         assert second.indexed == [] and second.unchanged == 5 and read == []
         write_po(locale, "d2", {"Sentence number 2 about the bridge.": "Нове речення 2."})
@@ -180,11 +182,12 @@ KILLER = textwrap.dedent(
     import os, sys
     sys.path.insert(0, {root!r})
     from pipeline import memory as m
-    real = m._add_features
+    from pipeline.memory import tables
+    real = tables.add_features
     def die(db, segments, *, sign):
         real(db, segments, sign=sign)  # rows written, transaction still open
         os._exit(9)
-    m._add_features = die
+    tables.add_features = die
     with m.TranslationMemory.open({locale!r}, "uk") as memory:
         memory.refresh(m.memory_sources({locale!r}, "uk"))
     """
@@ -249,7 +252,7 @@ def test_update_reads_and_writes_only_the_named_domains(project, monkeypatch):
     parsed, opened = [], []
     real = workflow.read_catalogue
     monkeypatch.setattr(workflow, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
-    monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
+    monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
     real_open = catalog_mod.open_catalogue
     monkeypatch.setattr(catalog_mod, "open_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real_open(path, **kw))
     read_bytes = Path.read_bytes
@@ -645,7 +648,7 @@ def test_a_memory_whose_length_index_cannot_be_written_still_answers(tmp_path, m
         raise sqlite3.OperationalError("attempt to write a readonly database")
         yield
 
-    monkeypatch.setattr(memory_mod, "_transaction", read_only)
+    monkeypatch.setattr(memory_tables, "transaction", read_only)
     with TranslationMemory.open(locale, UK) as memory:
         assert len(memory) == 4000  # kept, not recreated as if damaged
         assert [memory.fuzzy(q, threshold=75) for q in queries] == expected

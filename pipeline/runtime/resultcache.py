@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline.memory import RACY_NS, cache_dir
+from pipeline.memory.files import RACY_NS, cache_dir
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, recorded_ns INTEGER)",
