@@ -389,3 +389,12 @@ def test_whole_entry_reader_joins_continuation_lines_as_the_line_reader_does():
         (None, "octal", "\n3 and \x041 \"quoted\" end"),
         ("menu", "ctx", "x"),
     ]
+
+
+def test_completeness_is_one_rounded_percentage_with_nothing_to_do_complete():
+    from pipeline.gettext.stats import completeness
+
+    assert completeness(0, 0) == 100.0
+    assert completeness(1, 3) == 33.3
+    assert completeness(2, 3) == 66.7
+    assert completeness(3, 3) == 100.0
