@@ -655,3 +655,55 @@ def test_a_memory_whose_length_index_cannot_be_written_still_answers(tmp_path, m
     db = sqlite3.connect(memory_path(locale, "uk"))
     assert not db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone()
     db.close()
+
+
+# -- a moved or copied project ------------------------------------------------------
+
+
+def test_a_project_copied_to_another_folder_is_not_read_again(project, tmp_path, monkeypatch):
+    # The memory and the result cache key files relative to the locale folder: a copy made
+    # with its times (cp -a, copytree with copy2) costs a stat per file, not a re-index.
+    import shutil
+
+    from pipeline.runtime.resultcache import ResultCache
+
+    locale = project / "locale"
+    for path in locale.rglob("*.po"):
+        os.utime(path, ns=(10**18, 10**18))  # written long before: a stat suffices to trust them
+    codes = ("uk", "pl", "de", "fr", "es")
+    for code in codes:
+        with TranslationMemory.open(locale, code) as memory:
+            assert memory.refresh(memory_sources(locale, code)).indexed
+    files = sorted(path.relative_to(locale) for path in locale.rglob("*.po"))
+    assert Path("uk/compendium.po") in files and len(files) >= 6
+    with ResultCache.open(locale) as cache:
+        digests = [cache.digest(locale / name) for name in files]
+
+    copy = shutil.copytree(project, tmp_path / "elsewhere" / "project", copy_function=shutil.copy2)
+    moved = copy / "locale"
+    parsed, read = [], []
+    real_read_catalogue = memory_store.read_catalogue
+    monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: parsed.append(path) or real_read_catalogue(path, **kw))
+    real_read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read_bytes(self))
+    for code in codes:
+        with TranslationMemory.open(moved, code) as memory:
+            sources = memory_sources(moved, code)
+            report = memory.refresh(sources)
+            assert (report.indexed, report.removed, report.unchanged) == ([], [], len(sources)), code
+    assert parsed == [] and read == []
+    with ResultCache.open(moved) as cache:
+        assert [cache.digest(moved / name) for name in files] == digests
+        assert cache._files == []  # every digest came from the stat cache: no file was hashed again
+
+    # Copied without the times (plain cp): every file is read and hashed, none parsed or indexed.
+    for path in moved.rglob("*.po"):
+        os.utime(path, ns=(2 * 10**18, 2 * 10**18))
+    for code in codes:
+        with TranslationMemory.open(moved, code) as memory:
+            report = memory.refresh(memory_sources(moved, code))
+            assert report.indexed == [] and report.unchanged == len(memory_sources(moved, code)), code
+        assert memory_sources(moved, code)
+    assert parsed == [] and sorted(set(read)) == sorted({name.name for name in files})
+    with ResultCache.open(moved) as cache:
+        assert [cache.digest(moved / name) for name in files] == digests

@@ -9,10 +9,14 @@ changes only when a translator imports into it). It lives in
 
 Schema (one database per language, WAL, every change one transaction):
 
-- ``source``: one row per indexed file, with the size, mtime and SHA-256 it
-  had when indexed. `refresh` stats every source and reads only those whose
-  size or mtime changed (and whose hash then differs), as git's index does;
-  a file modified within ``RACY_NS`` of being recorded is hashed again.
+- ``source``: one row per indexed file, keyed by its path relative to the
+  locale folder (`uk/LC_MESSAGES/article.po`, `uk/compendium.po`), with the
+  size, mtime and SHA-256 it had when indexed. `refresh` stats every source
+  and reads only those whose size or mtime changed (and parses only those
+  whose hash then differs), as git's index does; a file modified within
+  ``RACY_NS`` of being recorded is hashed again. A project moved, or copied
+  with its times (`cp -a`), costs a stat per file; copied without them, a
+  read and a hash per file, never a parse.
 - ``segment``: one row per distinct source sentence, keyed by a hash of its
   normalised text (NFC, runs of white space as one space) and its msgctxt,
   with its length; a contentless FTS5 table of its words and word pairs

@@ -68,9 +68,14 @@ class TranslationMemory:
     another schema version) is recreated.
     """
 
-    def __init__(self, path: Path, *, language: Language | str):
+    def __init__(self, path: Path, *, language: Language | str, root: Path | None = None):
         self.path = Path(path)
         self.language = language if isinstance(language, str) else language.code
+        # Sources are keyed by their path relative to *root*, the locale folder
+        # (`uk/LC_MESSAGES/article.po`), so that a moved or copied project finds
+        # its files known; by default the folder above the cache folder.
+        self.root = os.path.abspath(root if root is not None else self.path.parent.parent)
+        self._prefix = self.root.rstrip(os.sep) + os.sep
         self._db = self._connect()
         self._length_index = bool(self._db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone())
 
@@ -155,21 +160,22 @@ class TranslationMemory:
         rows stay) and listed in the report.
         """
         report = RefreshReport()
-        parsed = {os.path.abspath(p): po for p, po in (parsed or {}).items()}
+        parsed = {self.source_key(os.path.abspath(p)): po for p, po in (parsed or {}).items()}
         # One transaction for the whole refresh: FTS5 merges its index once, and a kill leaves the old state.
         with self._write():
             known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, sha256, recorded_ns FROM source")}
             # not resolve(): an lstat per folder, for thousands of files; memory_sources' strings are already absolute
-            keys = [path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path) for path in paths]
+            files = [path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path) for path in paths]
+            keys = [self.source_key(file) for file in files]
             seen = set(keys)
-            for key, stat in zip(keys, stat_many(keys)):
+            for file, key, stat in zip(files, keys, stat_many(files)):
                 if stat is None:
                     continue
                 row = known.get(key)
                 if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
                     report.unchanged += 1  # the common case, kept free of Path objects
                     continue
-                path = Path(key)
+                path = Path(file)
                 try:
                     data = path.read_bytes()
                 except OSError as exc:
@@ -209,7 +215,11 @@ class TranslationMemory:
         stat = path.stat()
         if po is None or getattr(po, "fingerprint", None) != fingerprint(data):
             po = read_catalogue(path)
-        self._index(str(path), po, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=fingerprint(data), compendium=path.name == COMPENDIUM)
+        self._index(self.source_key(str(path)), po, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=fingerprint(data), compendium=path.name == COMPENDIUM)
+
+    def source_key(self, path: str) -> str:
+        """The key of the file at absolute *path*: relative to the locale folder, or *path* itself outside it."""
+        return path[len(self._prefix):] if path.startswith(self._prefix) else path
 
     def add(self, source: str, entries: Iterable[MemoryEntry], *, mtime_ns: int = 0) -> int:
         """Store *entries* as the whole content of a named *source* (not a file); return how many.

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from pipeline.memory.similar import word_features
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: sources keyed relative to the locale folder; casefolded features
 
 
 def normalise(text: str) -> str:

@@ -5,7 +5,10 @@ everything else it depends on (language, glossary bytes, source language,
 the pipeline's own code), so an edited catalogue, glossary or program is
 computed afresh and nothing else is. The SHA-256 of a file is itself
 remembered by (path, size, mtime) as git's index does; a file modified
-within two seconds of being hashed is hashed again.
+within two seconds of being hashed is hashed again. The path is relative to
+the locale folder (`uk/LC_MESSAGES/article.po`; a file outside it keeps its
+absolute path), so a project moved or copied with its times (`cp -a`) finds
+every digest by a stat.
 
 The cache is `locale/.cache/results.sqlite` (git-ignored, safe to delete),
 used when `locale/.cache/` exists (the memory's folder: any `update` or `run`
@@ -47,8 +50,11 @@ def code_version() -> str:
 class ResultCache:
     """JSON results by content key; every method is a no-op (a miss) when the cache is unavailable."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, *, root: Path | None = None):
         self.path = path
+        # Files are keyed relative to *root*, by default the locale folder the cache folder is in.
+        root = root if root is not None else (Path(path).parent.parent if path is not None else None)
+        self._prefix = os.path.abspath(root).rstrip(os.sep) + os.sep if root is not None else None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, bytes]] = []
         self._files: list[tuple] = []
@@ -108,7 +114,8 @@ class ResultCache:
             stat = os.stat(path)
         except OSError:
             return None
-        row = self._recorded(path) if self._db is not None else None
+        key = self.file_key(path)
+        row = self._recorded(key) if self._db is not None else None
         if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
             return row[2]
         try:
@@ -117,11 +124,16 @@ class ResultCache:
         except OSError:
             return None
         sha = hashlib.sha256(data).hexdigest()
-        self._files.append((path, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
+        self._files.append((key, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
         return sha
 
+    def file_key(self, path: str) -> str:
+        """How the file at absolute *path* is recorded: relative to the locale folder, or absolute outside it."""
+        prefix = self._prefix
+        return path[len(prefix):] if prefix is not None and path.startswith(prefix) else path
+
     def _recorded(self, path: str) -> tuple | None:
-        """(size, mtime_ns, sha256, recorded_ns) stored for *path*, or None.
+        """(size, mtime_ns, sha256, recorded_ns) stored for the file keyed *path*, or None.
 
         A run's report asks about its few new catalogues: one query each. Past
         `_SINGLE_QUERIES` of them (status over an archive asks about thousands),
