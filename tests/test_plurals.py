@@ -244,12 +244,22 @@ def _answers():
     return found
 
 
-def test_answers_come_back_from_the_store_without_evaluating_a_rule(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+@pytest.fixture
+def working_on_a_project(tmp_path):
+    """A project whose cache folder exists, named as the one this process works on (as the project lock does)."""
+    from pipeline.runtime.resultcache import working_on
+
+    locale = tmp_path / "locale"
+    (locale / ".cache").mkdir(parents=True)
+    with working_on(locale):
+        yield locale
+
+
+def test_answers_come_back_from_the_project_cache_without_evaluating_a_rule(working_on_a_project, monkeypatch):
     _forget_this_process()
     computed = _answers()
     assert computed[:3] == [True, False, False] and "nplurals is 2" in computed[4] and "divides by zero" in computed[5]
-    assert plurals.store_path().is_file()
+    assert (working_on_a_project / ".cache" / "results.sqlite").is_file()
 
     def no_evaluation(*args):
         raise AssertionError("a remembered answer was evaluated again")
@@ -259,8 +269,9 @@ def test_answers_come_back_from_the_store_without_evaluating_a_rule(tmp_path, mo
     assert _answers() == computed
 
 
-def test_answers_of_other_code_are_not_used_and_a_store_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_answers_of_other_code_or_outside_a_project_are_evaluated_alike(working_on_a_project, monkeypatch):
+    from pipeline.runtime.resultcache import working_on
+
     _forget_this_process()
     computed = _answers()
     evaluated = []
@@ -269,11 +280,11 @@ def test_answers_of_other_code_are_not_used_and_a_store_that_cannot_be_written_c
     monkeypatch.setattr(plurals, "code_key", lambda: "another version of the evaluator")
     _forget_this_process()
     assert _answers() == computed and evaluated
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the cache folder would go")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    _forget_this_process()
-    assert _answers() == computed
+    evaluated.clear()
+    with working_on(working_on_a_project.parent / "no-cache-folder"):  # a cache that cannot be used costs only time
+        _forget_this_process()
+        assert _answers() == computed and evaluated
+    assert not (working_on_a_project.parent / "no-cache-folder").exists()
 
 
 def test_a_warm_run_imports_no_numpy(tmp_path):
@@ -283,12 +294,15 @@ def test_a_warm_run_imports_no_numpy(tmp_path):
 
     from conftest import ROOT
 
+    (tmp_path / "locale" / ".cache").mkdir(parents=True)
     script = (
         "import sys\n"
+        "from pipeline.runtime.lock import project_lock\n"
         "from pipeline.gettext.plurals import agree, parse\n"
-        f"assert agree(parse({MSGINIT_0_21['uk']!r}), parse({BABEL_2_19['uk']!r}))\n"
+        "with project_lock('locale'):\n"
+        f"    assert agree(parse({MSGINIT_0_21['uk']!r}), parse({BABEL_2_19['uk']!r}))\n"
         "print('numpy' in sys.modules)\n"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
     assert runs == ["True", "False"]

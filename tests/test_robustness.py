@@ -149,7 +149,7 @@ def _pipeline(*args, cwd, **kwargs):
 
 def test_second_process_waits_then_fails_clearly_while_the_first_holds_the_lock(project):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pipeline.lock import project_lock\n"
+        [sys.executable, "-c", "import sys, time; from pipeline.runtime.lock import project_lock\n"
          "with project_lock(__import__('pathlib').Path('locale')):\n print('held', flush=True); time.sleep(30)"],
         cwd=project, stdout=subprocess.PIPE, text=True,
     )

@@ -14,21 +14,19 @@ that agree there agree everywhere a reader will meet.
 
 That evaluation costs half a second, and its answers are data: whether a
 header's rule is valid, and whether two rules agree, depend only on their
-texts and on this module's code. So they are remembered, in this process
-and across runs, in a small SQLite store, `plurals.sqlite` in the user's
-cache folder (`$XDG_CACHE_HOME/newsroom-pipeline/`, `~/.cache/...` by
-default). Its key is (digest of this module's source, question, rule
-texts); a changed module asks afresh and drops the old answers. The store is
-an optimisation only: when it cannot be read or written, the rules are
+texts and on this module's code. So they are remembered in this process, and
+across runs in the project's result cache (`locale/.cache/results.sqlite`,
+:mod:`pipeline.runtime.resultcache`) while a verb works on a project (it
+holds the project lock). The key is ("plural-answer", a digest of this
+module's source, the question, the rule texts); a changed module asks
+afresh. Outside a project, or when the cache cannot be used, the rules are
 evaluated as before.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -132,78 +130,31 @@ def _same_values(a: PluralRule, b: PluralRule) -> str:
     return "yes" if bool((_values(a) == _values(b)).all()) else "no"
 
 
-# --- answers remembered: in this process, and across runs in a small store ---
+# --- answers remembered: in this process, and across runs in the project's result cache ---
 
 _ANSWERS: dict[tuple[str, str, str], str] = {}  # this process's answers, by (question, text, text)
 
 
 def _remembered(question: tuple[str, str, str], compute: Callable[[], str]) -> str:
-    """The answer to *question*: from this process, else from the store, else *compute*d and stored."""
+    """The answer to *question*: from this process, else from the project's result cache, else *compute*d and kept."""
     answer = _ANSWERS.get(question)
     if answer is None:
-        store = VerdictStore(store_path())
-        answer = store.get(question)
-        if answer is None:
-            answer = compute()
-            store.put(question, answer)
+        from pipeline.runtime.resultcache import project_cache
+
+        with project_cache() as cache:
+            key = cache.key("plural-answer", code_key(), *question)
+            answer = cache.get(key)
+            if not isinstance(answer, str):
+                answer = compute()
+                cache.put(key, answer)
         _ANSWERS[question] = answer
     return answer
-
-
-def store_path() -> Path:
-    """Where answers are kept across runs: `plurals.sqlite` in the user's cache folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "newsroom-pipeline" / "plurals.sqlite"
 
 
 @lru_cache(maxsize=1)
 def code_key() -> str:
     """A digest of this module's source: the evaluator and the sample that every answer depends on."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:32]
-
-
-class VerdictStore:
-    """Answers about plural rules by (code key, question, rule texts), in SQLite.
-
-    Each call opens its own connection (a miss happens a few times per
-    process at most, and a connection never crosses a fork of
-    `pipeline.runtime.parallel`); any failure is a miss, and a store that
-    cannot be written loses only the time saved.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def get(self, question: tuple[str, str, str]) -> str | None:
-        try:
-            if not self.path.is_file():
-                return None
-            db = sqlite3.connect(self.path, timeout=2)
-            try:
-                row = db.execute("SELECT answer FROM answer WHERE code=? AND question=? AND a=? AND b=?", (code_key(), *question)).fetchone()
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError):
-            return None
-        return row[0] if row else None
-
-    def put(self, question: tuple[str, str, str], answer: str) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
-            try:
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS answer (code TEXT, question TEXT, a TEXT, b TEXT, answer TEXT NOT NULL, "
-                    "PRIMARY KEY (code, question, a, b)) WITHOUT ROWID"
-                )
-                db.execute("BEGIN IMMEDIATE")  # one transaction: the old code's answers go as this one comes
-                db.execute("DELETE FROM answer WHERE code != ?", (code_key(),))
-                db.execute("INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?)", (code_key(), *question, answer))
-                db.execute("COMMIT")
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError):
-            pass
 
 
 # What GNU msginit writes into a new catalogue: the table of gettext 0.21's

@@ -14,6 +14,12 @@ The cache is `locale/.cache/results.sqlite` (git-ignored, safe to delete),
 used when `locale/.cache/` exists (the memory's folder: any `update` or `run`
 creates it); a read-only verb never creates it. When it cannot be opened or
 written (a read-only checkout), results are computed without it.
+
+Answers that are data rather than results about a file (two plural rules
+compared: :mod:`pipeline.gettext.plurals`) are kept in the cache of the
+project a verb works on: :func:`working_on` names it for a block
+(:func:`pipeline.runtime.lock.project_lock` does, for as long as the lock is
+held), :func:`project_cache` opens it.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import json
 import os
 import sqlite3
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pipeline.memory.files import RACY_NS, cache_dir
 
@@ -50,8 +58,9 @@ def code_version() -> str:
 class ResultCache:
     """JSON results by content key; every method is a no-op (a miss) when the cache is unavailable."""
 
-    def __init__(self, path: Path | None, *, root: Path | None = None):
+    def __init__(self, path: Path | None, *, root: Path | None = None, read_only: bool = False):
         self.path = path
+        self.read_only = read_only  # put() keeps nothing: a forked helper process never writes
         # Files are keyed relative to *root*, by default the locale folder the cache folder is in.
         root = root if root is not None else (Path(path).parent.parent if path is not None else None)
         self._prefix = os.path.abspath(root).rstrip(os.sep) + os.sep if root is not None else None
@@ -191,9 +200,37 @@ class ResultCache:
 
     def put_text(self, key: str, text: str) -> None:
         """Store *text* under *key* verbatim (its key must not be one that get() decodes)."""
-        if self._db is not None:
+        if self._db is not None and not self.read_only:
             self._pending.append((key, text))
 
     def put(self, key: str, value: Any) -> None:
-        if self._db is not None:
+        if self._db is not None and not self.read_only:
             self._pending.append((key, json.dumps(value, ensure_ascii=False)))
+
+
+# The project this process works on: (its locale folder, the process that said so).
+_PROJECT: ContextVar[tuple[str, int] | None] = ContextVar("pipeline_project", default=None)
+
+
+@contextmanager
+def working_on(locale_dir: Path) -> Iterator[None]:
+    """Within the block, this process works on the project whose catalogues are under *locale_dir*."""
+    token = _PROJECT.set((os.path.abspath(locale_dir), os.getpid()))
+    try:
+        yield
+    finally:
+        _PROJECT.reset(token)
+
+
+def project_cache() -> ResultCache:
+    """The result cache of the project named by :func:`working_on`; outside one, a cache that keeps nothing.
+
+    A process forked inside the block (`pipeline.runtime.parallel`) reads it
+    and never writes it: only the process that works on the project writes.
+    """
+    project = _PROJECT.get()
+    if project is None:
+        return ResultCache(None)
+    cache = ResultCache.open(Path(project[0]))
+    cache.read_only = project[1] != os.getpid()
+    return cache
