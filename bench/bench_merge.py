@@ -1,4 +1,4 @@
-"""Merge a 10,000-entry catalogue: GNU msgmerge against `pipeline.gettext.catalogue.merge`.
+"""Merge a 10,000-entry catalogue: GNU msgmerge against `pipeline.gettext.merge.merge`.
 
 A seeded generator writes a catalogue of N translated sentences and a new
 template in which 500 sentences were edited (a word changed, added or
@@ -29,7 +29,9 @@ from _textgen import SentenceGenerator  # noqa: E402
 import polib  # noqa: E402
 
 from pipeline.gettext import catalogue as catalog  # noqa: E402
-from pipeline.gettext.catalogue import merge, read_catalogue, write_catalogue  # noqa: E402
+from pipeline.gettext import merge as merging  # noqa: E402
+from pipeline.gettext.catalogue import read_catalogue, write_catalogue  # noqa: E402
+from pipeline.gettext.merge import merge  # noqa: E402
 from pipeline.gettext.languages import language  # noqa: E402
 
 MSGMERGE_TIMEOUT_S = 600
@@ -96,18 +98,18 @@ def run_msgmerge(folder: Path, *extra: str) -> tuple[float | None, Path]:
 
 
 def matcher_in_use() -> str:
-    """Which fuzzy matcher pipeline.gettext.catalogue.merge uses, read from the module's source."""
+    """Which fuzzy matcher pipeline.gettext.merge uses, read from the module's source."""
     import inspect
 
-    source = inspect.getsource(catalog)
+    source = inspect.getsource(merging)
     if "FuzzyIndex" in source:
-        return "FuzzyIndex (pipeline.memory.similar)"
+        return "FuzzyIndex (pipeline.similar)"
     matchers = [
-        name for name, value in vars(catalog).items()
-        if inspect.isclass(value) and value.__module__ == catalog.__name__ and hasattr(value, "best")
+        name for name, value in vars(merging).items()
+        if inspect.isclass(value) and value.__module__ == merging.__name__ and hasattr(value, "best")
     ]
     scan = "rapidfuzz extractOne over every vanished entry" if "extractOne" in source else "?"
-    return f"{', '.join(matchers) or 'unknown'} in pipeline.gettext.catalogue ({scan}); FuzzyIndex not wired in yet"
+    return f"{', '.join(matchers) or 'unknown'} in pipeline.gettext.merge ({scan}); FuzzyIndex not wired in yet"
 
 
 def time_ours(folder: Path, repeats: int) -> dict:
@@ -237,7 +239,7 @@ def main(argv=None) -> int:
     print(f"machine: {machine()}")
     print(f"files: {folder} ({args.entries} entries, {args.edited} edited, {args.new} new); msgmerge: "
           + subprocess.run(["msgmerge", "--version"], capture_output=True, text=True).stdout.splitlines()[0])
-    print(f"pipeline.gettext.catalogue.merge matcher: {matcher_in_use()}\n")
+    print(f"pipeline.gettext.merge matcher: {matcher_in_use()}\n")
 
     ours = time_ours(folder, args.repeats)
     our_right, our_wrong, our_chance = count_recovered(ours["po"], facts)

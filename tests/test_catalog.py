@@ -9,7 +9,8 @@ import polib
 import pytest
 
 from pipeline.article import parse_article
-from pipeline.gettext.catalogue import merge, read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import read_catalogue, write_catalogue
+from pipeline.gettext.merge import merge
 from pipeline.errors import CatalogueError, LanguageError
 from pipeline.gettext.template import build_template, write_template
 from pipeline.gettext.languages import language
@@ -355,7 +356,7 @@ def test_a_machine_suggestion_keeps_a_translator_comment_holding_a_line_separato
 def test_merge_builds_entries_exactly_as_polib_would():
     # merge() makes its entries without polib's __init__ (the cost of 11,000 of them);
     # they must hold exactly the attributes polib's constructor gives, fresh per entry.
-    from pipeline.gettext.catalogue import _new_entry
+    from pipeline.gettext.entries import new_entry as _new_entry
 
     fields = dict(msgid="a", msgctxt="c", msgid_plural="as", occurrences=[("f.txt", "1")], comment="x", flags=["c-format"])
     assert _new_entry(**fields).__dict__ == polib.POEntry(**fields).__dict__
@@ -388,3 +389,12 @@ def test_whole_entry_reader_joins_continuation_lines_as_the_line_reader_does():
         (None, "octal", "\n3 and \x041 \"quoted\" end"),
         ("menu", "ctx", "x"),
     ]
+
+
+def test_completeness_is_one_rounded_percentage_with_nothing_to_do_complete():
+    from pipeline.gettext.stats import completeness
+
+    assert completeness(0, 0) == 100.0
+    assert completeness(1, 3) == 33.3
+    assert completeness(2, 3) == 66.7
+    assert completeness(3, 3) == 100.0

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from pipeline.gettext import catalogue as catalog_mod
 from pipeline import memory as memory_mod
+from pipeline.memory import store as memory_store
+from pipeline.memory import tables as memory_tables
 from pipeline import workflow
 from pipeline.gettext.catalogue import catalogue_path, new_catalogue, write_catalogue
 from pipeline.cli import app
@@ -161,8 +163,8 @@ def test_refresh_reads_only_changed_files_and_forgets_deleted_ones(tmp_path, mon
         first = memory.refresh(memory_sources(locale, "uk"))
         assert len(first.indexed) == 5
         read = []
-        real = memory_mod.read_catalogue
-        monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
+        real = memory_store.read_catalogue
+        monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: read.append(Path(path).name) or real(path, **kw))
         second = memory.refresh(memory_sources(locale, "uk"))
         assert second.indexed == [] and second.unchanged == 5 and read == []
         write_po(locale, "d2", {"Sentence number 2 about the bridge.": "Нове речення 2."})
@@ -180,11 +182,12 @@ KILLER = textwrap.dedent(
     import os, sys
     sys.path.insert(0, {root!r})
     from pipeline import memory as m
-    real = m._add_features
+    from pipeline.memory import tables
+    real = tables.add_features
     def die(db, segments, *, sign):
         real(db, segments, sign=sign)  # rows written, transaction still open
         os._exit(9)
-    m._add_features = die
+    tables.add_features = die
     with m.TranslationMemory.open({locale!r}, "uk") as memory:
         memory.refresh(m.memory_sources({locale!r}, "uk"))
     """
@@ -247,8 +250,8 @@ def test_update_reads_and_writes_only_the_named_domains(project, monkeypatch):
         os.utime(path, ns=(10**18, 10**18))  # outside the racy window
     assert invoke("memory", "rebuild", "--lang", "uk").exit_code == 0  # as the last run left it
     parsed, opened = [], []
-    real = memory_mod.read_catalogue
-    monkeypatch.setattr(memory_mod, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
+    real = memory_store.read_catalogue
+    monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real(path, **kw))
     real_open = catalog_mod.open_catalogue
     monkeypatch.setattr(catalog_mod, "open_catalogue", lambda path, **kw: parsed.append(Path(path).name) or real_open(path, **kw))
     read_bytes = Path.read_bytes
@@ -647,10 +650,62 @@ def test_a_memory_whose_length_index_cannot_be_written_still_answers(tmp_path, m
         raise sqlite3.OperationalError("attempt to write a readonly database")
         yield
 
-    monkeypatch.setattr(memory_mod, "_transaction", read_only)
+    monkeypatch.setattr(memory_tables, "transaction", read_only)
     with TranslationMemory.open(locale, UK) as memory:
         assert len(memory) == 4000  # kept, not recreated as if damaged
         assert [memory.fuzzy(q, threshold=75) for q in queries] == expected
     db = sqlite3.connect(memory_path(locale, "uk"))
     assert not db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone()
     db.close()
+
+
+# -- a moved or copied project ------------------------------------------------------
+
+
+def test_a_project_copied_to_another_folder_is_not_read_again(project, tmp_path, monkeypatch):
+    # The memory and the result cache key files relative to the locale folder: a copy made
+    # with its times (cp -a, copytree with copy2) costs a stat per file, not a re-index.
+    import shutil
+
+    from pipeline.runtime.resultcache import ResultCache
+
+    locale = project / "locale"
+    for path in locale.rglob("*.po"):
+        os.utime(path, ns=(10**18, 10**18))  # written long before: a stat suffices to trust them
+    codes = ("uk", "pl", "de", "fr", "es")
+    for code in codes:
+        with TranslationMemory.open(locale, code) as memory:
+            assert memory.refresh(memory_sources(locale, code)).indexed
+    files = sorted(path.relative_to(locale) for path in locale.rglob("*.po"))
+    assert Path("uk/compendium.po") in files and len(files) >= 6
+    with ResultCache.open(locale) as cache:
+        digests = [cache.digest(locale / name) for name in files]
+
+    copy = shutil.copytree(project, tmp_path / "elsewhere" / "project", copy_function=shutil.copy2)
+    moved = copy / "locale"
+    parsed, read = [], []
+    real_read_catalogue = memory_store.read_catalogue
+    monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: parsed.append(path) or real_read_catalogue(path, **kw))
+    real_read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read_bytes(self))
+    for code in codes:
+        with TranslationMemory.open(moved, code) as memory:
+            sources = memory_sources(moved, code)
+            report = memory.refresh(sources)
+            assert (report.indexed, report.removed, report.unchanged) == ([], [], len(sources)), code
+    assert parsed == [] and read == []
+    with ResultCache.open(moved) as cache:
+        assert [cache.digest(moved / name) for name in files] == digests
+        assert cache._files == []  # every digest came from the stat cache: no file was hashed again
+
+    # Copied without the times (plain cp): every file is read and hashed, none parsed or indexed.
+    for path in moved.rglob("*.po"):
+        os.utime(path, ns=(2 * 10**18, 2 * 10**18))
+    for code in codes:
+        with TranslationMemory.open(moved, code) as memory:
+            report = memory.refresh(memory_sources(moved, code))
+            assert report.indexed == [] and report.unchanged == len(memory_sources(moved, code)), code
+        assert memory_sources(moved, code)
+    assert parsed == [] and sorted(set(read)) == sorted({name.name for name in files})
+    with ResultCache.open(moved) as cache:
+        assert [cache.digest(moved / name) for name in files] == digests

@@ -129,7 +129,7 @@ def django_version(version: str, *, translated: bool) -> polib.POFile:
 
 
 def test_a_merge_whose_fuzzy_search_is_shared_gives_the_serial_merge(monkeypatch):
-    from pipeline.gettext.catalogue import merge
+    from pipeline.gettext.merge import merge
     from pipeline.gettext.languages import language
 
     old, template = django_version("django-4.2.16", translated=True), django_version("django-5.1.4", translated=False)

@@ -210,3 +210,99 @@ def test_gettext_table_rules_pass_the_full_check_that_parse_skips_for_them():
     broken = "nplurals=2; plural=(n%10==1 ? 0 : n%10>=2 ? 1 : 2);"  # form 2 of 2: not in the table, refused
     with pytest.raises(PluralFormsError):
         parse(broken)
+
+
+# -- answers remembered across runs (they are data: rule texts and this code) --------
+
+
+def _forget_this_process():
+    plurals._ANSWERS.clear()
+    plurals._parse.cache_clear()
+    plurals._values_cached.cache_clear()
+
+
+QUESTIONS = [
+    ("agree", MSGINIT_0_21["uk"], BABEL_2_19["uk"]),
+    ("agree", MSGINIT_0_21["fr"], BABEL_2_19["fr"]),
+    ("agree", BABEL_2_18["ar"], BABEL_2_19["ar"]),
+    ("valid", BABEL_2_19["es"], None),
+    ("valid", "nplurals=2; plural=(n > 2) ? 2 : 0;", None),
+    ("valid", "nplurals=2; plural=n/(n-n);", None),
+]
+
+
+def _answers():
+    found = []
+    for question, a, b in QUESTIONS:
+        if question == "agree":
+            found.append(agree(parse(a), parse(b)))
+        else:
+            try:
+                found.append(parse(a).header)
+            except PluralFormsError as exc:
+                found.append(str(exc))
+    return found
+
+
+@pytest.fixture
+def working_on_a_project(tmp_path):
+    """A project whose cache folder exists, named as the one this process works on (as the project lock does)."""
+    from pipeline.runtime.resultcache import working_on
+
+    locale = tmp_path / "locale"
+    (locale / ".cache").mkdir(parents=True)
+    with working_on(locale):
+        yield locale
+
+
+def test_answers_come_back_from_the_project_cache_without_evaluating_a_rule(working_on_a_project, monkeypatch):
+    _forget_this_process()
+    computed = _answers()
+    assert computed[:3] == [True, False, False] and "nplurals is 2" in computed[4] and "divides by zero" in computed[5]
+    assert (working_on_a_project / ".cache" / "results.sqlite").is_file()
+
+    def no_evaluation(*args):
+        raise AssertionError("a remembered answer was evaluated again")
+
+    _forget_this_process()  # as a new process would start
+    monkeypatch.setattr(plurals, "_evaluate", no_evaluation)
+    assert _answers() == computed
+
+
+def test_answers_of_other_code_or_outside_a_project_are_evaluated_alike(working_on_a_project, monkeypatch):
+    from pipeline.runtime.resultcache import working_on
+
+    _forget_this_process()
+    computed = _answers()
+    evaluated = []
+    real = plurals._evaluate
+    monkeypatch.setattr(plurals, "_evaluate", lambda tree, n: evaluated.append(tree) or real(tree, n))
+    monkeypatch.setattr(plurals, "code_key", lambda: "another version of the evaluator")
+    _forget_this_process()
+    assert _answers() == computed and evaluated
+    evaluated.clear()
+    with working_on(working_on_a_project.parent / "no-cache-folder"):  # a cache that cannot be used costs only time
+        _forget_this_process()
+        assert _answers() == computed and evaluated
+    assert not (working_on_a_project.parent / "no-cache-folder").exists()
+
+
+def test_a_warm_run_imports_no_numpy(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    (tmp_path / "locale" / ".cache").mkdir(parents=True)
+    script = (
+        "import sys\n"
+        "from pipeline.runtime.lock import project_lock\n"
+        "from pipeline.gettext.plurals import agree, parse\n"
+        "with project_lock('locale'):\n"
+        f"    assert agree(parse({MSGINIT_0_21['uk']!r}), parse({BABEL_2_19['uk']!r}))\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]

@@ -279,10 +279,11 @@ def test_obsolete_entries_without_a_translation_are_left_out_as_gettext_does():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab XY09.,;:!?()[]-–/\\\"'«»„“…%$€") + ["\u00a0", "\u202f", "é", "ж", "中", "、", "\u0301", "\u200d", "\u05d0", "🇺", "\t", "\u2028"]), max_size=120), st.integers(5, 80), st.integers(0, 12))
 def test_fast_paths_agree_with_the_general_algorithm(text, width, column):
+    from pipeline.gettext import linebreak
     from pipeline.gettext import writer as poformat
 
-    kinds = poformat._break_opportunities(text)
-    assert kinds == poformat._break_opportunities_loop(text)
+    kinds = linebreak.break_opportunities(text)
+    assert kinds == linebreak.break_opportunities_loop(text)
     assert poformat._wrap_points(text, kinds, width, column) == poformat._wrap_points_general(text, kinds, width, column)
 
 
@@ -291,7 +292,7 @@ def test_break_positions_agree_with_the_per_character_breaker():
     # the break opportunities the per-character code finds, for every mix of classes it takes.
     import random
 
-    from pipeline.gettext import writer as poformat
+    from pipeline.gettext import linebreak
 
     pool = [chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\']
     pool += list("переклад«»„“”‘’—–…·、。「」（）！？ १२١٢‐‑‒‧⁄一二三가나アｱ€£¥‰\u00a0\u2060\u200b\u00ad\u05d0\u0301")
@@ -299,11 +300,11 @@ def test_break_positions_agree_with_the_per_character_breaker():
     fast = 0
     for _ in range(20000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 30)))
-        positions = poformat._break_positions(text)
-        kinds = poformat._break_opportunities(text)
+        positions = linebreak.break_positions(text)
+        kinds = linebreak.break_opportunities(text)
         if positions is None:
             continue
         fast += 1
-        assert positions == [i for i, kind in enumerate(kinds) if kind == poformat._POSSIBLE], repr(text)
-        assert poformat._MANDATORY not in kinds
+        assert positions == [i for i, kind in enumerate(kinds) if kind == linebreak.POSSIBLE], repr(text)
+        assert linebreak.MANDATORY not in kinds
     assert fast > 5000  # the fast path was exercised, not skipped

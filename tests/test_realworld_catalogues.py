@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.gettext.catalogue import Catalogue, format_catalogue, is_translated, merge, open_catalogue, parse_catalogue, template_flags, write_catalogue
+from pipeline.gettext.catalogue import Catalogue, format_catalogue, is_translated, open_catalogue, parse_catalogue, write_catalogue
+from pipeline.gettext.merge import merge, template_flags
 from pipeline.gettext.languages import language
 from pipeline.gettext.writer import format_po
 from pipeline.gettext.reader import parse_po

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from pipeline import workflow
 from pipeline.article import encode, parse_article, render
-from pipeline.gettext.catalogue import merge, read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import read_catalogue, write_catalogue
+from pipeline.gettext.merge import merge
 from pipeline.cli import app
 from pipeline.errors import ConcurrentEditError, SourceError
 from pipeline.gettext.template import build_template

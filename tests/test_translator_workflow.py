@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from pipeline.article import parse_article
-from pipeline.gettext.catalogue import is_human, merge
+from pipeline.gettext.catalogue import is_human
+from pipeline.gettext.merge import merge
 from pipeline.cli import app
 from pipeline.engines import get_engine
 from pipeline.gettext.template import build_template

@@ -1,19 +1,12 @@
-"""PO catalogues: read, write, create and merge them.
+"""PO catalogues: read, write and create them (merging is :mod:`pipeline.gettext.merge`).
 
 A :class:`Catalogue` is what the workflow reads, changes and writes back: the
 polib catalogue, the path it came from, what the file held when it was read
 (to detect a translator's edit made meanwhile) and the header as written (so
 that the file's field order and repeated fields survive a rewrite). Reading
-is :mod:`pipeline.poparse` (gettext's grammar, every file msgfmt accepts),
-writing is :mod:`pipeline.poformat` (gettext's layout, msgcat-stable).
-
-Merging follows `msgmerge --previous`: an entry whose msgctxt + msgid is
-still in the template keeps its translation (every plural form), translator
-comments and translator flags, and takes references, extracted comments and
-format flags from the template; a new sentence gets the closest translated
-entry of the old catalogue as `fuzzy`, with that entry's source as `#|`
-lines; vanished entries become obsolete (`#~`) and come back, translation
-and all, when their sentence returns.
+is :mod:`pipeline.gettext.reader` (gettext's grammar, every file msgfmt
+accepts), writing is :mod:`pipeline.gettext.writer` (gettext's layout,
+msgcat-stable).
 """
 
 from __future__ import annotations
@@ -29,6 +22,7 @@ import polib
 
 from pipeline.runtime.atomic import atomic_path
 from pipeline.errors import CatalogueError, ConcurrentEditError
+from pipeline.gettext.entries import is_translated  # noqa: F401 (importers of the catalogue use it)
 from pipeline.gettext.languages import Language
 from pipeline.gettext.provenance import MT_MARK, TM_MARK, is_machine  # noqa: F401 (importers of the catalogue use them)
 from pipeline.wording import counted
@@ -36,18 +30,6 @@ from pipeline.wording import counted
 WRAP_WIDTH = 79
 HAND_HEADER = "Translated by hand by the newsroom's translators."
 ABSENT = "absent"  # the fingerprint of a catalogue that did not exist when it was read
-
-
-@dataclass
-class MergeReport:
-    """What one merge did to a catalogue (entries, a plural entry counting once)."""
-
-    kept: int = 0  # live entries still in the template, translation (if any) kept
-    fuzzy_matched: int = 0  # new sentences given a close translation, marked fuzzy
-    new: int = 0  # new sentences without any suggestion
-    revived: int = 0  # obsolete entries whose sentence came back
-    obsoleted: int = 0  # translated live entries whose sentence vanished, now obsolete
-    purged: int = 0  # obsolete entries dropped (purge_obsolete)
 
 
 @dataclass
@@ -120,7 +102,7 @@ def open_catalogues(requests: list[tuple[Path, Language | None]]) -> list[Catalo
 
     Several megabytes of catalogues are read by two processes, each file by one.
     """
-    from pipeline.runtime.parallel import map_halves
+    from pipeline.runtime.executors import get_executor
 
     size = 0
     for path, _ in requests:
@@ -128,19 +110,16 @@ def open_catalogues(requests: list[tuple[Path, Language | None]]) -> list[Catalo
             size += Path(path).stat().st_size
         except OSError:
             pass
-    if size < SHARED_READ_BYTES:
-        return _open_each(requests)
-    return map_halves(_open_each, requests, minimum=2)
+    executor = get_executor("serial") if size < SHARED_READ_BYTES else get_executor("halves", minimum=2)
+    return executor.map(_open_one, requests)
 
 
-def _open_each(requests: list[tuple[Path, Language | None]]) -> list[Catalogue | CatalogueError | None]:
-    results: list[Catalogue | CatalogueError | None] = []
-    for path, language in requests:
-        try:
-            results.append(open_catalogue(path, language=language) if Path(path).exists() else None)
-        except CatalogueError as exc:
-            results.append(exc)
-    return results
+def _open_one(request: tuple[Path, Language | None]) -> Catalogue | CatalogueError | None:
+    path, language = request
+    try:
+        return open_catalogue(path, language=language) if Path(path).exists() else None
+    except CatalogueError as exc:
+        return exc
 
 
 def read_catalogue(path: Path, *, language: Language | None = None) -> polib.POFile:
@@ -248,7 +227,7 @@ def new_catalogue(pot: polib.POFile, language: Language) -> polib.POFile:
     fields = dict(pot.metadata)
     fields.update(
         {
-            "PO-Revision-Date": _now(),
+            "PO-Revision-Date": timestamp(),
             "Last-Translator": "Newsroom pipeline <newsroom@localhost>",
             "Language-Team": f"{language.english_name} <newsroom-{language.code}@localhost>",
             "Language": language.code,
@@ -264,238 +243,14 @@ def new_catalogue(pot: polib.POFile, language: Language) -> polib.POFile:
     return po
 
 
+def timestamp() -> str:
+    """Now, as gettext writes `PO-Revision-Date` and `POT-Creation-Date` (UTC, to the minute)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
 def is_human(entry: polib.POEntry) -> bool:
     """True when a person wrote or reviewed the translation (never to be overwritten)."""
     return bool(entry.msgstr or any(entry.msgstr_plural.values())) and not is_machine(entry)
-
-
-def is_translated(entry: polib.POEntry) -> bool:
-    """True when the entry has a translation, as gettext tests it (of a plural entry, the first form)."""
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and bool(entry.msgstr_plural[min(entry.msgstr_plural)])
-    return bool(entry.msgstr)
-
-
-# Flags that describe the source string, so come from the template
-# (msgmerge: `is_format`, `range`, `do_wrap`); every other flag is the translator's.
-_TEMPLATE_FLAG = re.compile(r"(?:(?:no|possible|impossible)-)?[a-z][a-z-]*-format|range:.*|(?:no-)?wrap")
-
-
-def template_flags(flags: list[str]) -> list[str]:
-    """The flags of *flags* that describe the source string (format, range, wrapping)."""
-    return [flag for flag in flags if _TEMPLATE_FLAG.fullmatch(flag)]
-
-
-def translator_flags(flags: list[str]) -> list[str]:
-    """The flags of *flags* a translator set (fuzzy, the pipeline's no-check-*)."""
-    return [flag for flag in flags if not _TEMPLATE_FLAG.fullmatch(flag)]
-
-
-def merge(
-    pot: polib.POFile,
-    po: polib.POFile | Catalogue | None,
-    language: Language,
-    *,
-    fuzzy_threshold: float = 60.0,
-    purge_obsolete: bool = False,
-) -> tuple[polib.POFile, MergeReport]:
-    """Merge a template into a catalogue like `msgmerge --previous`, never losing a translation.
-
-    Where this differs from msgmerge (see the README): an old entry used as a
-    fuzzy suggestion still becomes obsolete when its sentence vanished (msgmerge
-    drops it); flags gettext does not know (no-check-*) are the translator's
-    and kept; the header's Language is the catalogue's folder.
-    """
-    if isinstance(po, Catalogue):
-        po = po.po
-    report = MergeReport()
-    result = new_catalogue(pot, language)
-    if po is not None:
-        result.header = po.header
-        result.metadata_is_fuzzy = po.metadata_is_fuzzy
-        result.metadata = dict(po.metadata)
-        for key in ("POT-Creation-Date", "Project-Id-Version"):
-            if key in pot.metadata:
-                result.metadata[key] = pot.metadata[key]
-        # The header is the translator's: msgmerge never rewrites Plural-Forms
-        # (the file's rule numbers its translations' forms).
-        for key, value in (("Language", language.code), ("Plural-Forms", language.plural_forms)):
-            if not result.metadata.get(key, "").strip():
-                result.metadata[key] = value
-    nplurals = _nplurals(result.metadata.get("Plural-Forms", ""), default=_nplurals(language.plural_forms, default=2))
-    old = {(e.msgctxt, e.msgid): e for e in (po or [])}
-    wanted = {(e.msgctxt, e.msgid) for e in pot if not e.obsolete}
-    # msgmerge offers every translated entry of the old catalogue, obsolete ones included.
-    matcher = SimilarEntries([e for e in (po or []) if is_translated(e)], threshold=fuzzy_threshold)
-    templates = [t for t in pot if not t.obsolete]
-    unmatched = [(t.msgid, t.msgctxt) for t in templates if (t.msgctxt, t.msgid) not in old]
-    suggestions = dict(zip(unmatched, matcher.best_many(unmatched)))
-
-    for template in templates:
-        entry = _new_entry(
-            msgid=template.msgid,
-            msgctxt=template.msgctxt,
-            msgid_plural=template.msgid_plural,
-            occurrences=list(template.occurrences),
-            comment=template.comment,
-            flags=template_flags(template.flags) if template.flags else [],
-        )
-        if template.msgid_plural:
-            entry.msgstr_plural = {index: "" for index in range(nplurals)}
-        previous = old.get((template.msgctxt, template.msgid))
-        if previous is not None:
-            changed_form = bool(template.msgid_plural) != bool(previous.msgid_plural) or (
-                template.msgid_plural and previous.msgid_plural != template.msgid_plural
-            )
-            _take_translation(entry, previous, nplurals, fuzzy=changed_form)
-            if previous.obsolete:
-                report.revived += 1
-            else:
-                report.kept += 1
-        else:
-            match = suggestions[(template.msgid, template.msgctxt)]
-            if match is not None:
-                _take_translation(entry, match, nplurals, fuzzy=True)
-                report.fuzzy_matched += 1
-            else:
-                report.new += 1
-        result.append(entry)
-
-    for key, previous in old.items():
-        if key in wanted or not is_translated(previous):
-            continue
-        if purge_obsolete:
-            report.purged += 1
-            continue
-        entry = polib.POEntry(
-            msgid=previous.msgid,
-            msgctxt=previous.msgctxt,
-            msgid_plural=previous.msgid_plural,
-            msgstr=previous.msgstr,
-            msgstr_plural=dict(previous.msgstr_plural),
-            tcomment=previous.tcomment,
-            flags=list(previous.flags),
-            previous_msgctxt=previous.previous_msgctxt,
-            previous_msgid=previous.previous_msgid,
-            previous_msgid_plural=previous.previous_msgid_plural,
-            obsolete=True,
-        )
-        if not previous.obsolete:
-            report.obsoleted += 1
-        result.append(entry)
-    return result, report
-
-
-_NEW = object.__new__
-
-
-def _new_entry(**fields) -> polib.POEntry:
-    """`polib.POEntry(**fields)` at a third of the cost: the attributes its
-    __init__ sets (fresh containers for each entry), then *fields*."""
-    entry = _NEW(polib.POEntry)
-    entry.__dict__.update(
-        msgid="", msgstr="", msgid_plural="", msgstr_plural={}, msgctxt=None, obsolete=False,
-        encoding=polib.default_encoding, comment="", tcomment="", occurrences=[], flags=[],
-        previous_msgctxt=None, previous_msgid=None, previous_msgid_plural=None, linenum=None,
-    )  # fmt: skip
-    entry.__dict__.update(fields)
-    return entry
-
-
-def _take_translation(entry: polib.POEntry, source: polib.POEntry, nplurals: int, *, fuzzy: bool) -> None:
-    """Give *entry* the translation, translator comments and translator flags of *source*.
-
-    As msgmerge: a singular translation for a plural entry fills every form;
-    a plural one for a singular entry gives its first form; either way, or
-    when *fuzzy*, the entry is fuzzy with *source*'s own strings as the
-    previous ones (unless *source* was already fuzzy: then its previous ones).
-    """
-    if entry.msgid_plural:
-        if source.msgid_plural:
-            entry.msgstr_plural = dict(source.msgstr_plural)
-        else:
-            entry.msgstr_plural = {index: source.msgstr for index in range(nplurals)}
-    else:
-        entry.msgstr = source.msgstr_plural.get(min(source.msgstr_plural), "") if source.msgid_plural else source.msgstr
-    entry.tcomment = source.tcomment
-    own = translator_flags(source.flags)
-    if fuzzy and "fuzzy" not in own:
-        own.append("fuzzy")
-    entry.flags = [*own, *entry.flags]
-    if fuzzy and not source.fuzzy:
-        entry.previous_msgctxt, entry.previous_msgid = source.msgctxt, source.msgid
-        entry.previous_msgid_plural = source.msgid_plural or None
-    else:
-        entry.previous_msgctxt = source.previous_msgctxt
-        entry.previous_msgid = source.previous_msgid
-        entry.previous_msgid_plural = source.previous_msgid_plural
-
-
-def _nplurals(plural_forms: str, *, default: int) -> int:
-    found = re.search(r"nplurals\s*=\s*(\d+)", plural_forms or "")
-    return int(found[1]) if found and int(found[1]) > 0 else default
-
-
-class SimilarEntries:
-    """Finds the entry whose msgid is most similar to a sentence (msgmerge's measure, 0-100).
-
-    As msgmerge, an entry of another context scores 1 % less.
-    """
-
-    def __init__(self, entries: list[polib.POEntry], *, threshold: float):
-        self.entries = entries
-        self.threshold = threshold
-        self._index = None
-        self._by_context: dict[str | None, tuple[list[int], object] | None] = {}
-
-    @property
-    def index(self):
-        """The index over every entry, built on the first question (a merge with no new sentence asks none)."""
-        if self._index is None:
-            from pipeline.memory.similar import FuzzyIndex
-
-            self._index = FuzzyIndex([e.msgid for e in self.entries])
-        return self._index
-
-    def best(self, msgid: str, *, msgctxt: str | None = None) -> polib.POEntry | None:
-        found = self._best_position(msgid, msgctxt)
-        return self.entries[found] if found is not None else None
-
-    def best_many(self, questions: list[tuple[str, str | None]]) -> list[polib.POEntry | None]:
-        """`best` for each (msgid, msgctxt) of *questions*, on two cores when there are many."""
-        from pipeline.runtime.parallel import map_halves
-
-        if not self.entries or not questions:
-            return [None] * len(questions)
-        self.index  # built once, before a second process shares the questions
-        found = map_halves(lambda part: [self._best_position(msgid, msgctxt) for msgid, msgctxt in part], questions, minimum=200)
-        return [self.entries[position] if position is not None else None for position in found]
-
-    def _best_position(self, msgid: str, msgctxt: str | None) -> int | None:
-        """Position in `entries` of the best match, or None."""
-        if not self.entries:
-            return None
-        found = self.index.best(msgid, threshold=self.threshold)
-        if found is None:
-            return None
-        if self.entries[found].msgctxt == msgctxt:
-            return found
-        penalised = self.index.score(msgid, found) * 0.99
-        same = self._same_context(msgctxt)
-        if same is not None:
-            positions, index = same
-            better = index.best(msgid, threshold=max(self.threshold, penalised))
-            if better is not None:
-                return positions[better]
-        return found if penalised >= self.threshold else None
-
-    def _same_context(self, msgctxt: str | None):
-        from pipeline.memory.similar import FuzzyIndex
-
-        if msgctxt not in self._by_context:
-            positions = [i for i, e in enumerate(self.entries) if e.msgctxt == msgctxt]
-            self._by_context[msgctxt] = (positions, FuzzyIndex([self.entries[i].msgid for i in positions])) if positions else None
-        return self._by_context[msgctxt]
 
 
 def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
@@ -529,7 +284,3 @@ def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
             raise CatalogueError(
                 f"{path}:{entry.linenum}: plural entry {entry.msgid[:40]!r} has {counted(len(entry.msgstr_plural), 'msgstr[n] form')} but Plural-Forms says nplurals={nplurals}; give it {counted(nplurals, 'form')}."
             )
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")

@@ -11,13 +11,26 @@ at once (numpy arrays of unsigned 64-bit integers, gettext's `unsigned long`).
 `SAMPLE` is 0..1,000,000 plus large powers of ten and their neighbours: every
 CLDR rule depends on n, n % 10, n % 100, n % 1000 or n % 1000000, so two rules
 that agree there agree everywhere a reader will meet.
+
+That evaluation costs half a second, and its answers are data: whether a
+header's rule is valid, and whether two rules agree, depend only on their
+texts and on this module's code. So they are remembered in this process, and
+across runs in the project's result cache (`locale/.cache/results.sqlite`,
+:mod:`pipeline.runtime.resultcache`) while a verb works on a project (it
+holds the project lock). The key is ("plural-answer", a digest of this
+module's source, the question, the rule texts); a changed module asks
+afresh. Outside a project, or when the cache cannot be used, the rules are
+evaluated as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import CatalogueError
 
@@ -82,18 +95,24 @@ def _parse(value: str) -> PluralRule:
 
 def _checked(rule: PluralRule, value: str) -> PluralRule:
     """*rule*, once its value is known to lie in 0..nplurals-1 over the sample."""
+    problem = _remembered(("valid", value, ""), lambda: _problem(rule, value))
+    if problem:
+        raise PluralFormsError(problem)
+    return rule
+
+
+def _problem(rule: PluralRule, value: str) -> str:
+    """Why *rule* (read from *value*) is not valid over the sample, or "" when it is."""
     try:
         values = _values(rule)
     except ZeroDivisionError:
-        raise PluralFormsError(f"Plural-Forms {value!r}: the plural expression divides by zero for some n") from None
+        return f"Plural-Forms {value!r}: the plural expression divides by zero for some n"
     if values.max() >= rule.nplurals:
         import numpy
 
         first = int(SAMPLE()[numpy.argmax(values >= rule.nplurals)])
-        raise PluralFormsError(
-            f"Plural-Forms {value!r}: plural gives form {int(values.max())} (for n = {first}) but nplurals is {rule.nplurals}"
-        )
-    return rule
+        return f"Plural-Forms {value!r}: plural gives form {int(values.max())} (for n = {first}) but nplurals is {rule.nplurals}"
+    return ""
 
 
 def agree(a: PluralRule, b: PluralRule) -> bool:
@@ -102,12 +121,40 @@ def agree(a: PluralRule, b: PluralRule) -> bool:
         return False
     if a._tree == b._tree:
         return True
-    return _agree_cached(a, b)
+    first, second = sorted((a, b), key=lambda rule: rule.expression)  # the question is symmetric
+    answer = _remembered(("agree", first.expression, second.expression), lambda: _same_values(first, second))
+    return answer == "yes"
 
 
-@lru_cache(maxsize=256)
-def _agree_cached(a: PluralRule, b: PluralRule) -> bool:
-    return bool((_values(a) == _values(b)).all())
+def _same_values(a: PluralRule, b: PluralRule) -> str:
+    return "yes" if bool((_values(a) == _values(b)).all()) else "no"
+
+
+# --- answers remembered: in this process, and across runs in the project's result cache ---
+
+_ANSWERS: dict[tuple[str, str, str], str] = {}  # this process's answers, by (question, text, text)
+
+
+def _remembered(question: tuple[str, str, str], compute: Callable[[], str]) -> str:
+    """The answer to *question*: from this process, else from the project's result cache, else *compute*d and kept."""
+    answer = _ANSWERS.get(question)
+    if answer is None:
+        from pipeline.runtime.resultcache import project_cache
+
+        with project_cache() as cache:
+            key = cache.key("plural-answer", code_key(), *question)
+            answer = cache.get(key)
+            if not isinstance(answer, str):
+                answer = compute()
+                cache.put(key, answer)
+        _ANSWERS[question] = answer
+    return answer
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """A digest of this module's source: the evaluator and the sample that every answer depends on."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:32]
 
 
 # What GNU msginit writes into a new catalogue: the table of gettext 0.21's

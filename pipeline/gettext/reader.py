@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import polib
 
 from pipeline.errors import CatalogueError
+from pipeline.gettext.entries import new_entry
 
 FIX = "fix it in a PO editor or restore it from version control"
 
@@ -59,7 +60,6 @@ _ENTRY = re.compile(
 _CONTINUATION = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _STRING_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
-_NEW_ENTRY = object.__new__
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
 
 
@@ -412,10 +412,7 @@ class _Parser:
         if msgid is None:
             self.fail(self.start, "missing 'msgid' section")
         msgctxt = fields.get("msgctxt")
-        entry = _NEW_ENTRY(polib.POEntry)
-        # polib.POEntry(**fields) costs a third of the whole parse; these are the
-        # attributes its __init__ sets, and nothing else.
-        entry.__dict__.update(
+        entry = new_entry(
             msgid=msgid,
             msgstr=fields.get("msgstr", ""),
             msgid_plural=fields.get("msgid_plural", ""),

@@ -6,10 +6,21 @@ from dataclasses import dataclass, field
 
 import polib
 
-from pipeline.gettext.catalogue import is_machine, is_translated
+from pipeline.gettext.entries import is_translated
+from pipeline.gettext.provenance import is_machine
 
 
 _STATES = ("translated", "fuzzy_machine", "fuzzy_human", "untranslated", "obsolete")
+
+
+def completeness(done: int, total: int) -> float:
+    """*done* of *total* as a percentage rounded to one decimal; 100.0 when there is nothing to do.
+
+    The one measure of "how complete" the pipeline shows: a catalogue's
+    reviewed entries (`CatalogueStats.completeness`), a bundle's covered
+    sentences, the review page's bars.
+    """
+    return round(100.0 * done / total, 1) if total else 100.0
 
 
 @dataclass
@@ -44,8 +55,7 @@ class CatalogueStats:
     @property
     def completeness(self) -> float:
         """Percentage of entries translated and reviewed (not fuzzy), as po4a counts it."""
-        total = self.total.entries
-        return round(100.0 * self.translated.entries / total, 1) if total else 100.0
+        return completeness(self.translated.entries, self.total.entries)
 
     @classmethod
     def from_counts(cls, language: str, domain: str, counts: dict[str, dict[str, int]]) -> "CatalogueStats":
@@ -63,7 +73,7 @@ class CatalogueStats:
         t, m, h, u = self.translated, self.fuzzy_machine, self.fuzzy_human, self.untranslated
         entries = t.entries + m.entries + h.entries + u.entries
         data["total"] = {"entries": entries, "words": t.words + m.words + h.words + u.words}
-        data["completeness"] = round(100.0 * self.translated.entries / entries, 1) if entries else 100.0
+        data["completeness"] = completeness(t.entries, entries)
         return data
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
 
 from pipeline.article import Article
-from pipeline.gettext.catalogue import format_catalogue, read_catalogue, write_catalogue
+from pipeline.gettext.catalogue import format_catalogue, read_catalogue, timestamp, write_catalogue
 from pipeline.article.protect import find_spans
 
 PROTECTED_PREFIX = "protected: "
@@ -25,7 +24,7 @@ def build_template(articles: list[Article], *, creation_date: str | None = None)
     pot.metadata = {
         "Project-Id-Version": articles[0].domain if articles else "PACKAGE VERSION",
         "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": creation_date or _now(),
+        "POT-Creation-Date": creation_date or timestamp(),
         "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
         "Language-Team": "LANGUAGE <LL@li.org>",
@@ -69,7 +68,3 @@ def write_template(articles: list[Article], path: Path) -> bool:
         if format_catalogue(template) != format_catalogue(old):
             template.metadata["POT-Creation-Date"] = now  # the entries changed: a new template
     return write_catalogue(template, path)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")

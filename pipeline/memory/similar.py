@@ -35,15 +35,18 @@ import math
 import re
 from collections import defaultdict
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: what SQLite FTS5's unicode61 tokenizer calls a token
 
 
-def _features(sentence: str) -> set[str]:
-    """Words and word pairs, casefolded: pairs are rare, so near-duplicates rank first."""
+def word_features(sentence: str) -> set[str]:
+    """Words and word pairs (`a_b`), casefolded: pairs are rare, so near-duplicates rank first.
+
+    The one definition of a sentence's features, for this index and the
+    translation memory's FTS5 index alike: `_` joins a pair because no word
+    holds one, and the memory's tokenizer keeps it inside a token.
+    """
     words = _WORD.findall(sentence.casefold())
-    features = set(words)
-    features.update(map(" ".join, zip(words, words[1:])))
-    return features
+    return {*words, *map("_".join, zip(words, words[1:]))}
 
 
 class FuzzyIndex:
@@ -70,7 +73,7 @@ class FuzzyIndex:
         self.common = common if common is not None else max(50, len(self.sentences) // 50)
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for index, sentence in enumerate(self.sentences):
-            for feature in _features(sentence):
+            for feature in word_features(sentence):
                 postings[feature].append(index)
         self._postings: dict[str, list[int]] = dict(postings)
         self._by_length = sorted(range(len(self.sentences)), key=lambda i: (len(self.sentences[i]), i))
@@ -114,7 +117,7 @@ class FuzzyIndex:
 
     def _shortlist(self, sentence: str, low: float, high: float) -> list[int]:
         """Indexes in the length window sharing the most features with *sentence*, in index order."""
-        features = [f for f in _features(sentence) if f in self._postings]
+        features = [f for f in word_features(sentence) if f in self._postings]
         if not features:
             return []
         rare = [f for f in features if len(self._postings[f]) <= self.common]

@@ -29,6 +29,7 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
     from filelock import FileLock, Timeout
 
     from pipeline.runtime.atomic import remove_leftovers
+    from pipeline.runtime.resultcache import working_on
 
     folder = Path(locale_dir)
     path = folder / LOCK_NAME
@@ -62,7 +63,8 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
     try:
         for place in (folder, *tidy):
             remove_leftovers(place)
-        yield
+        with working_on(folder):  # answers that are data go to this project's result cache
+            yield
     finally:
         if created:
             _remove_if_only_lock(folder, path)

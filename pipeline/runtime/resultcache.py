@@ -5,12 +5,21 @@ everything else it depends on (language, glossary bytes, source language,
 the pipeline's own code), so an edited catalogue, glossary or program is
 computed afresh and nothing else is. The SHA-256 of a file is itself
 remembered by (path, size, mtime) as git's index does; a file modified
-within two seconds of being hashed is hashed again.
+within two seconds of being hashed is hashed again. The path is relative to
+the locale folder (`uk/LC_MESSAGES/article.po`; a file outside it keeps its
+absolute path), so a project moved or copied with its times (`cp -a`) finds
+every digest by a stat.
 
 The cache is `locale/.cache/results.sqlite` (git-ignored, safe to delete),
 used when `locale/.cache/` exists (the memory's folder: any `update` or `run`
 creates it); a read-only verb never creates it. When it cannot be opened or
 written (a read-only checkout), results are computed without it.
+
+Answers that are data rather than results about a file (two plural rules
+compared: :mod:`pipeline.gettext.plurals`) are kept in the cache of the
+project a verb works on: :func:`working_on` names it for a block
+(:func:`pipeline.runtime.lock.project_lock` does, for as long as the lock is
+held), :func:`project_cache` opens it.
 """
 
 from __future__ import annotations
@@ -20,10 +29,12 @@ import json
 import os
 import sqlite3
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from pipeline.memory import RACY_NS, cache_dir
+from pipeline.memory.files import RACY_NS, cache_dir
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, recorded_ns INTEGER)",
@@ -47,8 +58,12 @@ def code_version() -> str:
 class ResultCache:
     """JSON results by content key; every method is a no-op (a miss) when the cache is unavailable."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, *, root: Path | None = None, read_only: bool = False):
         self.path = path
+        self.read_only = read_only  # put() keeps nothing: a forked helper process never writes
+        # Files are keyed relative to *root*, by default the locale folder the cache folder is in.
+        root = root if root is not None else (Path(path).parent.parent if path is not None else None)
+        self._prefix = os.path.abspath(root).rstrip(os.sep) + os.sep if root is not None else None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, bytes]] = []
         self._files: list[tuple] = []
@@ -108,7 +123,8 @@ class ResultCache:
             stat = os.stat(path)
         except OSError:
             return None
-        row = self._recorded(path) if self._db is not None else None
+        key = self.file_key(path)
+        row = self._recorded(key) if self._db is not None else None
         if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
             return row[2]
         try:
@@ -117,11 +133,16 @@ class ResultCache:
         except OSError:
             return None
         sha = hashlib.sha256(data).hexdigest()
-        self._files.append((path, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
+        self._files.append((key, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))
         return sha
 
+    def file_key(self, path: str) -> str:
+        """How the file at absolute *path* is recorded: relative to the locale folder, or absolute outside it."""
+        prefix = self._prefix
+        return path[len(prefix):] if prefix is not None and path.startswith(prefix) else path
+
     def _recorded(self, path: str) -> tuple | None:
-        """(size, mtime_ns, sha256, recorded_ns) stored for *path*, or None.
+        """(size, mtime_ns, sha256, recorded_ns) stored for the file keyed *path*, or None.
 
         A run's report asks about its few new catalogues: one query each. Past
         `_SINGLE_QUERIES` of them (status over an archive asks about thousands),
@@ -179,9 +200,37 @@ class ResultCache:
 
     def put_text(self, key: str, text: str) -> None:
         """Store *text* under *key* verbatim (its key must not be one that get() decodes)."""
-        if self._db is not None:
+        if self._db is not None and not self.read_only:
             self._pending.append((key, text))
 
     def put(self, key: str, value: Any) -> None:
-        if self._db is not None:
+        if self._db is not None and not self.read_only:
             self._pending.append((key, json.dumps(value, ensure_ascii=False)))
+
+
+# The project this process works on: (its locale folder, the process that said so).
+_PROJECT: ContextVar[tuple[str, int] | None] = ContextVar("pipeline_project", default=None)
+
+
+@contextmanager
+def working_on(locale_dir: Path) -> Iterator[None]:
+    """Within the block, this process works on the project whose catalogues are under *locale_dir*."""
+    token = _PROJECT.set((os.path.abspath(locale_dir), os.getpid()))
+    try:
+        yield
+    finally:
+        _PROJECT.reset(token)
+
+
+def project_cache() -> ResultCache:
+    """The result cache of the project named by :func:`working_on`; outside one, a cache that keeps nothing.
+
+    A process forked inside the block (`pipeline.runtime.parallel`) reads it
+    and never writes it: only the process that works on the project writes.
+    """
+    project = _PROJECT.get()
+    if project is None:
+        return ResultCache(None)
+    cache = ResultCache.open(Path(project[0]))
+    cache.read_only = project[1] != os.getpid()
+    return cache

@@ -10,7 +10,8 @@ from typing import Iterator
 import polib
 
 from pipeline.errors import CatalogueError, ConfigError
-from pipeline.gettext.catalogue import Catalogue, MergeReport, catalogue_path, merge, open_catalogues, write_catalogue
+from pipeline.gettext.catalogue import Catalogue, catalogue_path, open_catalogues, write_catalogue
+from pipeline.gettext.merge import MergeReport, merge
 from pipeline.gettext.languages import language
 from pipeline.memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
 from pipeline.runtime.executors import get_executor

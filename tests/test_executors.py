@@ -1,0 +1,81 @@
+"""The executor seam: serial and halves give the same answers; a new executor is one factory and one line."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import polib
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.gettext.writer import format_po
+from pipeline.runtime import executors, parallel
+from pipeline.runtime.executors import SerialExecutor, executor_names, get_executor, register_executor, unregister_executor
+
+PARENT = os.getpid()
+ITEMS = list(range(5000))
+
+
+def square_with_pid(item: int) -> tuple[int, int]:
+    return item * item, os.getpid()
+
+
+def test_serial_and_halves_give_the_same_results_in_the_same_order():
+    serial_done, halves_done = [], []
+    serial = get_executor("serial").map(square_with_pid, ITEMS, progress=serial_done.append)
+    halves = get_executor("halves", minimum=100).map(square_with_pid, ITEMS, progress=halves_done.append)
+    assert [value for value, _ in serial] == [value for value, _ in halves] == [item * item for item in ITEMS]
+    assert sum(serial_done) == sum(halves_done) == len(ITEMS)
+    assert {pid for _, pid in serial} == {PARENT}
+    if parallel.can_share():  # the second half really ran elsewhere
+        assert {pid for _, pid in halves[len(ITEMS) // 2 :]} != {PARENT}
+
+
+def test_a_catalogue_is_formatted_alike_whichever_executor_runs_the_entries(monkeypatch):
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for number in range(3000):  # above the halves executor's minimum
+        po.append(polib.POEntry(msgid=f"Sentence {number} about the bridge, " * (number % 7 + 1), msgstr=f"Речення {number}.", occurrences=[("a.txt", str(number))]))
+    with_halves = format_po(po)
+    monkeypatch.setitem(executors._EXECUTORS, "halves", lambda **options: SerialExecutor())
+    assert format_po(po) == with_halves
+
+
+@dataclass
+class ThreadsExecutor:
+    """A tiny executor from outside the package: a thread pool."""
+
+    workers: int = 2
+    name: str = "threads"
+
+    def map(self, function, items, *, progress=None) -> list:
+        with ThreadPoolExecutor(self.workers) as pool:
+            results = list(pool.map(function, items))
+        if progress:
+            progress(len(results))
+        return results
+
+
+@pytest.fixture
+def threads():
+    register_executor("threads")(ThreadsExecutor)
+    yield
+    unregister_executor("threads")
+
+
+def test_an_executor_registered_from_outside_the_package_is_found_by_name(threads):
+    executor = get_executor("threads", workers=3)
+    assert isinstance(executor, ThreadsExecutor) and executor.workers == 3
+    assert "threads" in executor_names()
+    done = []
+    assert executor.map(lambda item: item + 1, ITEMS[:50], progress=done.append) == [item + 1 for item in ITEMS[:50]]
+    assert done == [50]
+
+
+def test_an_unknown_executor_is_a_config_error_naming_the_choices(threads):
+    with pytest.raises(ConfigError) as raised:
+        get_executor("ray")
+    message = str(raised.value)
+    assert "'ray'" in message and all(name in message for name in ("serial", "halves", "threads"))
