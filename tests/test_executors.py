@@ -79,3 +79,45 @@ def test_an_unknown_executor_is_a_config_error_naming_the_choices(threads):
         get_executor("ray")
     message = str(raised.value)
     assert "'ray'" in message and all(name in message for name in ("serial", "halves", "threads"))
+
+
+@dataclass
+class RecordingExecutor:
+    """Runs each item in this process, and remembers how many it ran (a stand-in for a cluster)."""
+
+    name: str = "recording"
+    ran = []
+
+    def map(self, function, items, *, progress=None) -> list:
+        results = [function(item) for item in items]
+        RecordingExecutor.ran.append(len(items))
+        return results
+
+
+def test_update_runs_its_merges_on_the_executor_the_settings_name(empty_project):
+    """A verb hands its per-catalogue work to the executor `[tool.pipeline] executor` names; the files are the serial ones."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["extract"]).exit_code == 0
+    assert runner.invoke(app, ["update", "--lang", "uk,pl"]).exit_code == 0  # serial: the default
+    catalogues = sorted((empty_project / "locale").glob("*/LC_MESSAGES/*.po"))
+    serial = {path: path.read_bytes() for path in catalogues}
+    for path in catalogues:
+        path.unlink()
+    pyproject = empty_project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("[tool.pipeline]\n", '[tool.pipeline]\nexecutor = "recording"\n'), encoding="utf-8")
+    register_executor("recording")(RecordingExecutor)
+    RecordingExecutor.ran.clear()
+    try:
+        result = runner.invoke(app, ["update", "--lang", "uk,pl"])
+    finally:
+        unregister_executor("recording")
+    assert result.exit_code == 0, result.output
+    assert RecordingExecutor.ran == [2]  # one merge per (language, domain), both on the registered executor
+    assert {path: path.read_bytes() for path in catalogues} == serial
+    # with the executor gone, the setting is refused by name, not with a traceback
+    refused = runner.invoke(app, ["update", "--lang", "uk"])
+    assert refused.exit_code == 2 and "recording" in refused.output

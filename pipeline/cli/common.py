@@ -155,13 +155,9 @@ _lock_wait = {"seconds": 10.0}
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
+        from pipeline.version import package_version
 
-        try:
-            number = version("newsroom-pipeline")
-        except PackageNotFoundError:
-            number = "unknown (not installed)"
-        out.print(f"pipeline {number}")
+        out.print(f"pipeline {package_version() or 'unknown (not installed)'}")
         raise typer.Exit(0)
 
 
