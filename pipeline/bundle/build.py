@@ -14,6 +14,7 @@ from pipeline.bundle.model import HeldBack, LanguageBundle
 from pipeline.gettext.languages import Language
 from pipeline.gettext.provenance import MT_MARK
 from pipeline.gettext.stats import catalogue_stats
+from pipeline.gettext.stats import completeness as percent
 
 if TYPE_CHECKING:
     from pipeline.checks import Finding
@@ -51,7 +52,7 @@ def build_language(
     published = {msgid: text for msgid, text in usable.items() if msgid not in {h.msgid for h in held}}
     needed = list(dict.fromkeys(s.msgid for s in article.segments))
     covered = sum(1 for msgid in needed if msgid in published)
-    completeness = round(100.0 * covered / len(needed), 1) if needed else 100.0
+    completeness = percent(covered, len(needed))
     fallback = [msgid for msgid in needed if msgid not in published]
     bundled = completeness >= threshold and not (catalogue_errors and not publish_failing)
     locale = Locale.parse(language.code)
