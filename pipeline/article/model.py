@@ -50,6 +50,7 @@ class Article:
     blocks: tuple[Block, ...]
     sha256: str  # of the file's bytes
     format: str = "txt"  # the reader that read it (pipeline.article.readers), which also renders it back
+    date: str | None = None  # the story's own date (ISO 8601, YYYY-MM-DD) when the source gives one
 
     @property
     def domain(self) -> str:
