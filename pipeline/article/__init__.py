@@ -25,6 +25,8 @@ from pipeline.article.render import encode, render, render_skeleton
 from pipeline.article.segment import DEFAULT_CREDIT_PATTERNS, MAX_CREDIT_CHARS, compile_credits, fold
 from pipeline.article.source import BOM, MAX_SOURCE_BYTES, decode
 from pipeline.article import plaintext  # noqa: E402,F401  (registers the `txt` reader)
+from pipeline.article import markdown  # noqa: E402,F401  (registers the `md` reader)
+from pipeline.article import htmlpage  # noqa: E402,F401  (registers the `html` reader)
 
 __all__ = [
     "ROLES", "Article", "Block", "Segment",
