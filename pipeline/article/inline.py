@@ -43,8 +43,16 @@ class MarkupSegment(Segment):
     context: str = "text"  # how a translation is escaped: "text", "html", or an attribute's quoting
 
 
-_WORD = re.compile(r"\w")
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def _has_words(text: str) -> bool:
+    """Whether *text* holds a letter outside URLs, e-mail addresses and handles (a bare link is no sentence)."""
+    from pipeline.article.protect import verbatim_spans
+
+    for span in reversed(verbatim_spans(text)):
+        text = text[: span.start] + " " + text[span.end :]
+    return bool(_LETTER.search(text))
 
 
 def _strip_provisional(flat: str) -> str:
@@ -162,7 +170,7 @@ def _unpair(pieces: list[Piece]) -> list[Piece]:
 
 def _segments(text: str, pieces: list[Piece], *, role: str, line_of, language: str, context: str) -> list[MarkupSegment]:
     """Split a run into sentences with placeholders; a pair of tags never straddles two sentences."""
-    if not any(p.kind == "text" and _WORD.search(text[p.start : p.end]) for p in pieces):
+    if not _has_words("".join(text[p.start : p.end] if p.value is None else p.value for p in pieces if p.kind == "text")):
         return []
     flat: list[str] = []
     bounds: list[tuple[int, int]] = []  # each piece's span in the flat string
@@ -279,7 +287,7 @@ def _segment(text, pieces, bounds, flat_start, flat_end, *, role, line_of, conte
     if source_start is None:
         return None
     msgid = "".join(msgid_parts)
-    if not _WORD.search("".join(words)):
+    if not _has_words("".join(words)):
         return None
     return MarkupSegment(msgid, source_start, source_end, line_of(source_start), role, tuple(markup), context)
 

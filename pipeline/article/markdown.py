@@ -221,10 +221,9 @@ def _front_matter(text: str) -> tuple[int, list[tuple[str, int, int, str, str]],
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise SourceError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}; fix the lines between the '---' lines.") from None
-    if root is None:
-        return body, [], {}
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        raise SourceError("front matter must be a YAML mapping (key: value lines); fix the lines between the '---' lines.")
+        # `---` / text / `---` that is not a mapping is Markdown (a thematic break, a setext heading)
+        return 0, [], {}
     scalars = []
     for key_node, value_node in root.value:
         if key_node.value in TRANSLATABLE_FRONT_MATTER and isinstance(value_node, yaml.ScalarNode) and isinstance(data.get(key_node.value), str):

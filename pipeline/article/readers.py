@@ -153,7 +153,9 @@ def parse_article(
     credit = compile_credits(credit_patterns)
     blocks = tuple(chosen.read(text, path=path, credit=credit, language=language))
     if not any(block.segments for block in blocks):
-        raise SourceError(f"{path}: holds only photo credits, no sentence to translate; give the article's text.")
+        if chosen.name == "txt":
+            raise SourceError(f"{path}: holds only photo credits, no sentence to translate; give the article's text.")
+        raise SourceError(f"{path}: holds no sentence to translate (only code, markup or photo credits); give the article's text.")
     digest = hashlib.sha256(data).hexdigest()
     date = chosen.date(text) if chosen.date is not None else None
     return Article(path=path, text=text, bom=bom, blocks=blocks, sha256=digest, format=chosen.name, date=date)
