@@ -318,3 +318,33 @@ def test_the_translated_html_article_parses_like_its_source_in_chromium_and_is_s
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------------- property: any mix of markup round-trips
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MD_PIECES = ["Text", " more words.", " Next one!", "*em*", "**strong**", "`code`", "[link](https://x.org)", "![alt](i.png)",
+              "\n", "\n\n", "> ", "- ", "1. ", "# ", "  \n", "\t", "\r\n", "<abbr>AB</abbr>", "&amp;", "\\*", "[ref]", "\n[ref]: /u\n", "```\ncode\n```\n"]
+_HTML_PIECES = ["Text", " more words.", " Next one!", "<p>", "</p>", "<em>", "</em>", "<a href='x'>", "</a>", "<br>", "<b>", "</b>",
+                "<code>x</code>", "<ul><li>", "</li>", "<h1>", "</h1>", "<img alt='A cat' src=c>", "&amp;", "&nbsp;", "<!-- c -->",
+                "\n", "\r\n", "  ", "<figcaption>", "</figcaption>", "<span class=credit>Photo: X/AP</span>", "<", "&", "<script>x</script>"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_MD_PIECES), min_size=1, max_size=25), st.lists(st.sampled_from(_HTML_PIECES), min_size=1, max_size=30))
+def test_any_mix_of_markdown_or_html_rebuilds_byte_exact_and_translates_with_every_tag(md_pieces, html_pieces):
+    for source, name in (("".join(md_pieces), "mix.md"), ("".join(html_pieces), "mix.html")):
+        try:
+            read = parse_article(source.encode("utf-8"), path=name)
+        except SourceError:
+            continue
+        assert render(read, {}) == source
+        for segment in read.segments:
+            assert not markup(segment.msgid, segment.msgid, language="de")  # every msgid's own markup is well formed
+            assert not markup(segment.msgid, accented(segment.msgid), language="de")
+        if name.endswith(".md"):
+            assert markdown_shape(render(read, accented)) == markdown_shape(source)
+        else:
+            assert html_tags(render(read, accented)) == html_tags(source)
