@@ -348,3 +348,17 @@ def test_any_mix_of_markdown_or_html_rebuilds_byte_exact_and_translates_with_eve
             assert markdown_shape(render(read, accented)) == markdown_shape(source)
         else:
             assert html_tags(render(read, accented)) == html_tags(source)
+
+
+def test_a_markdown_article_beside_a_text_article_of_the_same_stem_is_refused(empty_project):
+    (empty_project / "seeds/article.md").write_text("# Another story\n\nSome text.\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", "seeds/article.txt", "seeds/article.md"])
+    assert result.exit_code == 2
+    assert "seeds/article.txt" in result.output and "seeds/article.md" in result.output
+
+
+def test_an_html_fragment_gets_lang_and_dir_on_its_first_element():
+    read = parse_article(b"<article>\n<h1>Title here</h1>\n<p>Body text.</p>\n</article>\n", path="fragment.htm")
+    assert read.date is None and [s.role for s in read.segments] == ["headline", "body"]
+    page = render(read, {"Body text.": "Corps du texte."}, language="fr_CA", direction="ltr")
+    assert page == '<article lang="fr-CA" dir="ltr">\n<h1>Title here</h1>\n<p>Corps du texte.</p>\n</article>\n'
