@@ -170,7 +170,8 @@ def read_html(text: str, *, path: str, credit: re.Pattern[str], language: str) -
         if unit is None:
             unit, unit_role = [], _role(stack)
 
-    for event in events:
+    first_inside = 0
+    for number, event in enumerate(events):
         tag = event.tag
         if skipping is not None:
             name, depth, start, purpose = skipping
@@ -185,13 +186,15 @@ def read_html(text: str, *, path: str, credit: re.Pattern[str], language: str) -
                         unit.append(Piece("void", start, event.end, name=_name(name)))
                     elif purpose == "credit" and unit is not None:
                         # the credit's words, for the bundle's structure (the page keeps the element as written)
-                        words = "".join(unescape(text[e.start : e.end]) for e in events if start <= e.start < event.start and e.kind in ("data", "ref"))
+                        inside = events[first_inside:number]
+                        words = "".join(unescape(text[e.start : e.end]) for e in inside if e.kind in ("data", "ref"))
                         unit.append(Piece("credit", start, event.end, value=" ".join(words.split())))
             continue
         if event.kind in ("start", "startend"):
             classes = set((dict(event.attrs).get("class") or "").split())
             if classes & CREDIT_CLASSES and event.kind == "start" and tag not in VOID:
                 skipping = (tag, 1, event.start, "credit" if unit is not None else "skeleton")
+                first_inside = number + 1
             elif tag in UNTRANSLATED and event.kind == "start" and tag not in VOID:
                 skipping = (tag, 1, event.start, "void" if unit is not None and tag in INLINE else "skeleton")
                 if tag not in INLINE:

@@ -14,6 +14,7 @@ markup in the translator's order.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
@@ -190,44 +191,38 @@ def _segments(text: str, pieces: list[Piece], *, role: str, line_of, language: s
     if not cuts:
         return []
 
-    def owner(position: int) -> int | None:
-        return next((k for k, (s, e) in enumerate(cuts) if s <= position < e), None)
-
+    starts = [cut[0] for cut in cuts]
     # A tag outside every sentence (between two) joins its neighbour; a pair's sentences become one.
-    groups = list(range(len(cuts)))
-
-    def find(k: int) -> int:
-        while groups[k] != k:
-            k = groups[k]
-        return k
-
+    # joins[k] > 0: sentence k is one segment with sentence k - 1 (a difference array: linear time).
+    joins = [0] * (len(cuts) + 1)
     opened: dict[int, int | None] = {}
     for piece, (s, e) in zip(pieces, bounds):
         if piece.kind not in ("open", "close"):
             continue
-        k = owner(s)
-        if k is None and piece.kind == "open":
-            k = next((i for i, (cs, _) in enumerate(cuts) if cs >= e), None)
-            if k is not None:
-                cuts[k][0] = s
-        elif k is None:
-            k = next((i for i in range(len(cuts) - 1, -1, -1) if cuts[i][1] <= s), None)
-            if k is not None:
-                cuts[k][1] = e
+        k: int | None = bisect.bisect_right(starts, s) - 1
+        if k < 0 or s >= cuts[k][1]:  # between sentences
+            if piece.kind == "open":
+                k = k + 1 if k + 1 < len(cuts) else None
+                if k is not None:
+                    cuts[k][0] = starts[k] = s
+            else:
+                k = k if k >= 0 else None
+                if k is not None:
+                    cuts[k][1] = max(cuts[k][1], e)
         if piece.kind == "open":
             opened[piece.pair] = k
-        elif opened.get(piece.pair) is not None and k is not None:
+        elif opened.get(piece.pair) is not None and k is not None and k != opened[piece.pair]:
             low, high = sorted((opened[piece.pair], k))
-            for i in range(low + 1, high + 1):
-                groups[find(i)] = find(low)
-    spans: dict[int, list[int]] = {}
+            joins[low + 1] += 1
+            joins[high + 1] -= 1
+    ordered: list[list[int]] = []
+    depth = 0
     for k, (s, e) in enumerate(cuts):
-        root = find(k)
-        if root in spans:
-            spans[root] = [min(spans[root][0], s), max(spans[root][1], e)]
+        depth += joins[k]
+        if ordered and depth > 0:
+            ordered[-1][1] = max(ordered[-1][1], e)
         else:
-            spans[root] = [s, e]
-    ordered = sorted(spans.values())
+            ordered.append([s, e])
     # A run with no letter (a footnote mark after a sentence's stop) belongs to the sentence before it.
     merged_spans: list[list[int]] = []
     for span in ordered:
@@ -238,14 +233,16 @@ def _segments(text: str, pieces: list[Piece], *, role: str, line_of, language: s
         else:
             merged_spans.append(list(span))
     segments = []
+    ends = [e for _, e in bounds]
     for flat_start, flat_end in merged_spans:
-        segment = _segment(text, pieces, bounds, flat_start, flat_end, role=role, line_of=line_of, context=context)
+        first = bisect.bisect_right(ends, flat_start)  # the first piece that reaches into the span
+        segment = _segment(text, pieces, bounds, first, flat_start, flat_end, role=role, line_of=line_of, context=context)
         if segment is not None:
             segments.append(segment)
     return segments
 
 
-def _segment(text, pieces, bounds, flat_start, flat_end, *, role, line_of, context) -> MarkupSegment | None:
+def _segment(text, pieces, bounds, first, flat_start, flat_end, *, role, line_of, context) -> MarkupSegment | None:
     """The segment of the flat span [flat_start, flat_end): its msgid, source span and placeholders (numbered from 1)."""
     msgid_parts: list[str] = []
     markup: list[tuple[str, str]] = []
@@ -253,8 +250,11 @@ def _segment(text, pieces, bounds, flat_start, flat_end, *, role, line_of, conte
     count = 0
     words: list[str] = []
     source_start = source_end = None
-    for piece, (s, e) in zip(pieces, bounds):
-        if e <= flat_start or s >= flat_end:
+    for index in range(first, len(pieces)):
+        piece, (s, e) = pieces[index], bounds[index]
+        if s >= flat_end:
+            break
+        if e <= flat_start:
             continue
         if piece.kind == "text" and piece.value is not None:  # a character reference: whole or not at all
             a, b = piece.start, piece.end
@@ -331,8 +331,6 @@ def render_segment(text: str, segment: Segment, translation: str, *, escape: Cal
 
 def line_finder(text: str) -> Callable[[int], int]:
     """`offset -> 1-based line` for *text*."""
-    import bisect
-
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     return lambda offset: bisect.bisect_right(starts, offset)
 

@@ -18,9 +18,9 @@ than risk a wrong rebuild.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
-import json
 import re
 import typing
 from typing import Callable
@@ -296,11 +296,11 @@ def _locate(text: str, lines, first_line: int, content: str) -> Callable[[int], 
         starts.append((offset, line_start + column))
         offset += len(part) + 1
 
+    content_starts = [content_start for content_start, _ in starts]
+
     def at(position: int) -> int:
-        for content_start, text_start in reversed(starts):
-            if position >= content_start:
-                return text_start + (position - content_start)
-        return starts[0][1]
+        content_start, text_start = starts[max(0, bisect.bisect_right(content_starts, position) - 1)]
+        return text_start + (position - content_start)
 
     return at
 
@@ -375,6 +375,8 @@ def _escape(value: str, context: str) -> str:
 
 def _yaml_value(value: str, style: str) -> str:
     """*value* as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted."""
+    import json
+
     import yaml
 
     if style == "" and "\n" not in value:
