@@ -172,7 +172,7 @@ def test_malformed_front_matter_is_one_clear_line():
     with pytest.raises(SourceError) as error:
         parse_article(b"---\ntitle: [unclosed\n---\n\nText here.\n", path="bad.md")
     message = str(error.value)
-    assert "\n" not in message and message.startswith("front matter is not valid YAML") and "'---'" in message
+    assert "\n" not in message and message.startswith("bad.md:3: the front matter is not valid YAML (") and "'---'" in message
 
 
 # --------------------------------------------------------------------------- HTML

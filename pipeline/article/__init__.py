@@ -4,7 +4,9 @@ The stage in modules: :mod:`.model` (Article, Block, Segment), :mod:`.source`
 (bounded reading and decoding), :mod:`.segment` (blocks, captions,
 sentences), :mod:`.readers` (the registry of source formats, chosen by
 extension or `format=`), :mod:`.plaintext` (the `txt` reader),
-:mod:`.render` (rebuild and encode) and :mod:`.protect` (spans kept verbatim).
+:mod:`.markdown` (`md`) and :mod:`.htmlpage` (`html`) with :mod:`.inline`
+(inline markup as placeholders, shared by both), :mod:`.render` (rebuild
+and encode) and :mod:`.protect` (spans kept verbatim, the markup notation).
 Everything callers use is importable from here.
 """
 

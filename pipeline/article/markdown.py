@@ -193,7 +193,7 @@ def _pair_raw_html(text: str, pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def _front_matter(text: str) -> tuple[int, list[tuple[str, int, int, str, str]], dict]:
+def _front_matter(text: str, path: str = "the article") -> tuple[int, list[tuple[str, int, int, str, str]], dict]:
     """(where the Markdown starts, translatable scalars (key, start, end, value, style), the parsed mapping).
 
     Front matter is YAML between a first line `---` and a line `---` or `...`.
@@ -219,8 +219,9 @@ def _front_matter(text: str) -> tuple[int, list[tuple[str, int, int, str, str]],
         root = yaml.compose(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise SourceError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}; fix the lines between the '---' lines.") from None
+        where = f":{mark.line + 2}" if mark is not None else ""
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise SourceError(f"{path}{where}: the front matter is not valid YAML ({problem}); fix the lines between the '---' lines.") from None
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         # `---` / text / `---` that is not a mapping is Markdown (a thematic break, a setext heading)
         return 0, [], {}
@@ -307,7 +308,7 @@ def _locate(text: str, lines, first_line: int, content: str) -> Callable[[int], 
 
 def read_markdown(text: str, *, path: str, credit: re.Pattern[str], language: str) -> typing.Iterator[Block]:
     """Yield the headline, paragraphs, list items and captions of a Markdown article with front matter."""
-    body, scalars, _ = _front_matter(text)
+    body, scalars, _ = _front_matter(text, path)
     line_of = line_finder(text)
     blocks: list[Block] = _scalar_blocks(text, scalars, line_of=line_of, language=language)
     lines = _lines(text)
