@@ -37,13 +37,13 @@ def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False, tcomment
 
 def test_every_check_has_id_severity_and_title():
     assert set(CHECKS) == {
-        "numbers", "protected", "glossary", "end-punctuation", "brackets",
+        "numbers", "protected", "markup", "glossary", "end-punctuation", "brackets",
         "whitespace", "untranslated-copy", "length-ratio", "line-structure", "header", "msgfmt",
     }
     for check in CHECKS.values():
         assert check.severity in ("error", "warning")
         assert check.title and not check.title.endswith(".")
-    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "glossary", "line-structure", "header", "msgfmt"}
+    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "markup", "glossary", "line-structure", "header", "msgfmt"}
 
 
 # --------------------------------------------------------------------------- numbers

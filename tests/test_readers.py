@@ -81,10 +81,10 @@ def test_an_unknown_extension_names_the_readers(empty_project, tiny_reader):
     try:
         result = runner.invoke(app, ["extract", "seeds/brief.tiny"])
         assert result.exit_code == 2
-        assert "seeds/brief.tiny: extension .tiny, which no article reader knows; give a file ending in one of: .txt (txt)." in result.output
+        assert "seeds/brief.tiny: extension .tiny, which no article reader knows; give a file ending in one of: .txt (txt), .md (md), .markdown (md), .html (html), .htm (html)." in result.output
     finally:
         register_reader("tiny", extensions=(".tiny",))(read_tiny)
-    with pytest.raises(SourceError, match="unknown article format 'nope'; choose one of: tiny, txt"):
+    with pytest.raises(SourceError, match="unknown article format 'nope'; choose one of: html, md, tiny, txt"):
         read_article(empty_project / "seeds/brief.tiny", format="nope")
     with pytest.raises(SourceError, match="no extension, which no article reader knows"):
         parse_article(b"Headline\n", path="README")
@@ -95,4 +95,4 @@ def test_registering_a_name_or_an_extension_twice_is_refused(tiny_reader):
         register_reader("txt", extensions=(".text",))(read_tiny)
     with pytest.raises(ValueError, match="extension .txt already has a reader"):
         register_reader("plain", extensions=(".txt",))(read_tiny)
-    assert article.reader_names() == ["tiny", "txt"]
+    assert article.reader_names() == ["html", "md", "tiny", "txt"]

@@ -2,6 +2,12 @@
 
 @handles, URLs, e-mail addresses, {placeholders} and numbers are found here once, so that
 extraction (comments for translators), engines (masking) and checks agree.
+
+Inline markup of Markdown and HTML articles (links, emphasis, `<abbr>`,
+inline code …) is shown in a msgid as numbered placeholder tags:
+`<a1>Reuters</a1>` for a pair, `<code2/>` for a piece with nothing to
+translate inside. :func:`markup_tags` reads them; engines get them masked
+like the other verbatim spans, so they come back in place.
 """
 
 from __future__ import annotations
@@ -62,8 +68,51 @@ def verbatim_spans(text: str) -> list[Span]:
 MASK_PATTERN = re.compile(r"⟦(\d+)⟧")
 
 
+MARKUP_PATTERN = re.compile(r"<(/?)([a-z]+)([1-9][0-9]*)(/?)>")
+"""A placeholder of the markup notation: `<em1>`, `</em1>`, `<br2/>` (name: lower-case letters, then its number)."""
+
+
+@dataclass(frozen=True)
+class MarkupTag:
+    """One placeholder of a msgid's inline markup: an opening, a closing or a standalone tag."""
+
+    kind: str  # "open", "close" or "void"
+    name: str  # "a", "em", "code" …
+    number: int
+    text: str  # as written: "<a1>"
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        """What pairs an opening with its closing tag: name and number, `a1`."""
+        return f"{self.name}{self.number}"
+
+
+def markup_tags(text: str) -> list[MarkupTag]:
+    """The placeholders of the markup notation in *text*, left to right (`<a1/ >` and `</a1/>` are text)."""
+    tags = []
+    for match in MARKUP_PATTERN.finditer(text):
+        closing, name, number, void = match.groups()
+        if closing and void:
+            continue
+        kind = "close" if closing else "void" if void else "open"
+        tags.append(MarkupTag(kind, name, int(number), match.group(), match.start(), match.end()))
+    return tags
+
+
+def strip_markup(text: str) -> str:
+    """*text* without its markup placeholders (what a reader of the plain text sees)."""
+    pieces, position = [], 0
+    for tag in markup_tags(text):
+        pieces.append(text[position : tag.start])
+        position = tag.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def mask(text: str) -> tuple[str, list[str]]:
-    """Replace each verbatim span with a numbered mask; return the text and the originals.
+    """Replace each verbatim span and markup placeholder with a numbered mask; return the text and the originals.
 
     A sentence that already contains mask-like text is left unmasked, so a
     literal `⟦0⟧` can never be mistaken for a mask (the checks still verify
@@ -73,11 +122,16 @@ def mask(text: str) -> tuple[str, list[str]]:
         return text, []
     originals: list[str] = []
     pieces, position = [], 0
-    for span in verbatim_spans(text):
-        pieces.append(text[position : span.start])
+    # Markup placeholders are masked like verbatim spans: an engine must give them back, not translate them.
+    spans = [(span.start, span.end) for span in verbatim_spans(text)]
+    spans += [(tag.start, tag.end) for tag in markup_tags(text)]
+    for start, end in sorted(spans):
+        if start < position:
+            continue
+        pieces.append(text[position:start])
         pieces.append(f"⟦{len(originals)}⟧")
-        originals.append(span.text)
-        position = span.end
+        originals.append(text[start:end])
+        position = end
     pieces.append(text[position:])
     return "".join(pieces), originals
 

@@ -33,8 +33,15 @@ from pipeline.errors import SourceError
 Segmenter = Callable[..., Iterable[Block]]
 """`(text, *, path, credit, language) -> blocks`: *credit* is the compiled credit pattern."""
 
-Renderer = Callable[[Article, Callable[[str], str]], str]
-"""`(article, lookup) -> text`: the article rebuilt with each msgid replaced by `lookup(msgid)`."""
+Renderer = Callable[..., str]
+"""`(article, lookup) -> text`: the article rebuilt with each msgid replaced by `lookup(msgid)`.
+
+A renderer that also takes `language` and `direction` by keyword is given
+them when a bundle renders the article for a language (HTML sets `lang`
+and `dir` on its root)."""
+
+Dater = Callable[[str], "str | None"]
+"""`(text) -> YYYY-MM-DD or None`: the story's own date, as the source gives it."""
 
 
 @dataclass(frozen=True)
@@ -45,17 +52,21 @@ class Reader:
     extensions: tuple[str, ...]  # lower case, with the dot: ".txt"
     read: Segmenter
     render: Renderer
+    date: Dater | None = None  # the story's date from the source's metadata (front matter, <meta>)
 
 
 _READERS: dict[str, Reader] = {}
 
 
-def register_reader(name: str, *, extensions: Iterable[str], render: Renderer = render_skeleton) -> Callable[[Segmenter], Segmenter]:
+def register_reader(
+    name: str, *, extensions: Iterable[str], render: Renderer = render_skeleton, date: Dater | None = None
+) -> Callable[[Segmenter], Segmenter]:
     """Register the decorated function as the reader of format *name*, chosen for files with *extensions*.
 
     Extensions match case-insensitively, with or without their dot. A name or
     an extension already registered is a ValueError. *render* rebuilds the
-    target document (default: the skeleton copy, right for plain text).
+    target document (default: the skeleton copy, right for plain text);
+    *date* finds the story's date in the decoded text (`Article.date`).
     """
     suffixes = tuple("." + extension.lower().lstrip(".") for extension in extensions)
 
@@ -65,7 +76,7 @@ def register_reader(name: str, *, extensions: Iterable[str], render: Renderer = 
         taken = [s for s in suffixes if any(s in other.extensions for other in _READERS.values())]
         if taken:
             raise ValueError(f"extension {taken[0]} already has a reader")
-        _READERS[name] = Reader(name, suffixes, function, render)
+        _READERS[name] = Reader(name, suffixes, function, render, date)
         return function
 
     return register
@@ -142,7 +153,10 @@ def parse_article(
     credit = compile_credits(credit_patterns)
     blocks = tuple(chosen.read(text, path=path, credit=credit, language=language))
     if not any(block.segments for block in blocks):
-        raise SourceError(f"{path}: holds only photo credits, no sentence to translate; give the article's text.")
+        if chosen.name == "txt":
+            raise SourceError(f"{path}: holds only photo credits, no sentence to translate; give the article's text.")
+        raise SourceError(f"{path}: holds no sentence to translate (only code, markup or photo credits); give the article's text.")
     digest = hashlib.sha256(data).hexdigest()
-    return Article(path=path, text=text, bom=bom, blocks=blocks, sha256=digest, format=chosen.name)
+    date = chosen.date(text) if chosen.date is not None else None
+    return Article(path=path, text=text, bom=bom, blocks=blocks, sha256=digest, format=chosen.name, date=date)
 

@@ -14,17 +14,30 @@ from pipeline.article.segment import fold
 from pipeline.article.source import BOM
 
 
-def render(article: Article, translate: Mapping[str, str] | Callable[[str], str]) -> str:
+def render(
+    article: Article,
+    translate: Mapping[str, str] | Callable[[str], str],
+    *,
+    language: str | None = None,
+    direction: str | None = None,
+) -> str:
     """Rebuild the article with each sentence replaced by its translation, as its reader renders it.
 
     *translate* maps (or is called with) each msgid; a msgid missing from a
     mapping stays as it is. The reader that read the article (its `format`)
     decides how a block is rebuilt; see :func:`render_skeleton` for plain text.
+    *language* and *direction* (a bundle's target) go to a renderer that
+    takes them: an HTML page gets them as `lang` and `dir` on its root.
     """
+    import inspect
+
     from pipeline.article.readers import reader
 
     lookup = translate if callable(translate) else (lambda msgid: translate.get(msgid, msgid))
-    return reader(article.format).render(article, lookup)
+    renderer = reader(article.format).render
+    if language is not None and "language" in inspect.signature(renderer).parameters:
+        return renderer(article, lookup, language=language, direction=direction)
+    return renderer(article, lookup)
 
 
 def render_skeleton(article: Article, lookup: Callable[[str], str]) -> str:

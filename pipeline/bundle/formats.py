@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from pipeline.article import encode, render
+from pipeline.article.protect import strip_markup
 from pipeline.bundle.manifest import MANIFEST, dump_json
 from pipeline.bundle.model import ArticleBundle, LanguageBundle
 from pipeline.errors import ConfigError
@@ -68,7 +69,10 @@ def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...]:
 
 @writer("txt")
 def write_txt(bundle: LanguageBundle) -> bytes:
-    """The article in the source's own layout (blank lines, line endings, BOM, credits)."""
+    """The article in the source's own layout (blank lines, line endings, BOM, credits); plain text of a marked-up one."""
+    if bundle.article.format == "html":  # an HTML page as text: its blocks, markup left out
+        blocks = [strip_markup(b["text"]) + (f" ({b['caption_credit']})" if b["caption_credit"] else "") for b in bundle.structure["blocks"]]
+        return ("\n\n".join(blocks) + "\n").encode("utf-8")
     return encode(bundle.article, render(bundle.article, bundle.published))
 
 
@@ -88,18 +92,23 @@ def _md(text: str) -> str:
 
 @writer("md")
 def write_md(bundle: LanguageBundle) -> bytes:
-    """Markdown: the headline as a heading, paragraphs, captions as quotes with their credit."""
+    """Markdown: the headline as a heading, paragraphs, captions as quotes with their credit.
+
+    A Markdown source is published as itself with its sentences translated.
+    """
+    if bundle.article.format == "md":
+        return encode(bundle.article, render(bundle.article, bundle.published))
     lines = []
     for block in bundle.structure["blocks"]:
         if block["role"] == "headline":
-            lines.append(f"# {_md(block['text'])}")
+            lines.append(f"# {_md(strip_markup(block['text']))}")
             lines.append("")
             lines.append(f"*{_md(bundle.date)}*")
         elif block["role"] == "caption":
             credit = f" — {_md(block['caption_credit'])}" if block["caption_credit"] else ""
-            lines.append(f"> *{_md(block['text'])}*{credit}")
+            lines.append(f"> *{_md(strip_markup(block['text']))}*{credit}")
         else:
-            lines.append(_md(block["text"]))
+            lines.append(_md(strip_markup(block["text"])))
         lines.append("")
     return "\n".join(lines).encode("utf-8")
 
@@ -114,11 +123,18 @@ _HTML_STYLE = (
 
 @writer("html")
 def write_html(bundle: LanguageBundle) -> bytes:
-    """A clean article page with `lang` and `dir`, every string escaped, no external asset."""
+    """A clean article page with `lang` and `dir`, every string escaped, no external asset.
+
+    An HTML source is published as itself with its sentences translated and
+    `lang` and `dir` on its root element.
+    """
     e = html.escape
+    if bundle.article.format == "html":
+        page = render(bundle.article, bundle.published, language=bundle.language.code, direction=bundle.text_direction)
+        return encode(bundle.article, page)
     body = []
     for block in bundle.structure["blocks"]:
-        text = e(block["text"])
+        text = e(strip_markup(block["text"]))
         if block["role"] == "headline":
             body.append(f"<h1>{text}</h1>\n<p><time>{e(bundle.date)}</time></p>")
         elif block["role"] == "caption":
@@ -130,7 +146,7 @@ def write_html(bundle: LanguageBundle) -> bytes:
         "<!DOCTYPE html>\n"
         f'<html lang="{e(bundle.language.code.replace("_", "-"))}" dir="{e(bundle.text_direction)}">\n'
         '<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(bundle.structure['headline'])}</title>\n<style>{_HTML_STYLE}</style>\n</head>\n"
+        f"<title>{e(strip_markup(bundle.structure['headline']))}</title>\n<style>{_HTML_STYLE}</style>\n</head>\n"
         "<body>\n<article>\n" + "\n".join(body) + "\n</article>\n</body>\n</html>\n"
     )
     return page.encode("utf-8")

@@ -27,6 +27,9 @@ id                        severity  what it asks
                                     dates and times (``4月``, ``12時``) from CLDR.
 ``protected``             error     every verbatim span of protect.verbatim_spans
                                     (@handle, URL, e-mail, placeholder) kept.
+``markup``                error     Markdown/HTML inline markup placeholders
+                                    (``<a1>…</a1>``, ``<code2/>``) all kept, none
+                                    added, well nested; they may move.
 ``glossary``              error     terms of ``locale/glossary.csv`` kept or
                                     translated as the glossary says.
 ``end-punctuation``       warning   a sentence still ends like one (Unicode
@@ -86,6 +89,7 @@ from pipeline.checks.registry import (
 # Registration order is finding order: entry checks, then the catalogue's.
 from pipeline.checks.numeric import numbers, source_numbers, target_numbers  # noqa: E402  (isort: skip)
 from pipeline.checks.verbatim import protected  # noqa: E402
+from pipeline.checks.markup import markup  # noqa: E402
 from pipeline.checks.terms import GLOSSARY_COLUMNS, GlossaryTerm, glossary, load_glossary, parse_glossary  # noqa: E402
 from pipeline.checks.punctuation import brackets, end_punctuation  # noqa: E402
 from pipeline.checks.form import (  # noqa: E402
@@ -104,7 +108,7 @@ from pipeline.checks.catalogue import header, msgfmt  # noqa: E402
 __all__ = [
     "CHECKS", "SEVERITIES", "SILENCE_PREFIX", "SOURCE_LANGUAGE", "Check", "Finding", "Problem", "check",
     "check_catalogue", "check_entry", "is_checked", "registry_key", "silenced", "unregister",
-    "numbers", "source_numbers", "target_numbers", "protected",
+    "numbers", "source_numbers", "target_numbers", "protected", "markup",
     "GLOSSARY_COLUMNS", "GlossaryTerm", "glossary", "load_glossary", "parse_glossary",
     "brackets", "end_punctuation",
     "LENGTH_RATIO_MAX", "LENGTH_RATIO_MIN", "LENGTH_RATIO_MIN_SOURCE", "SCRIPT_WEIGHTS",
