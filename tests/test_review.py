@@ -234,7 +234,7 @@ def test_review_page_in_headless_chromium(reviewed_project, tmp_path):
     page = Page(dom.stdout)
     assert_counts_equal_status(page)
     assert_every_sentence_once_per_language(page)
-    assert page.bundled == {code: "yes" for code in LANGS}
+    assert page.bundled == {**{code: "yes" for code in LANGS}, "uk": "no"}  # uk has sentences to review: not published
     assert 'class="js"' in dom.stdout  # the inline script ran
     assert len(re.findall(r'<section class="language"[^>]* hidden', dom.stdout)) == 4  # one tab shown
     # the page's own links: a tab by its anchor, the "needs work" filter by #needs-work

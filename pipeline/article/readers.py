@@ -45,17 +45,21 @@ class Reader:
     extensions: tuple[str, ...]  # lower case, with the dot: ".txt"
     read: Segmenter
     render: Renderer
+    date: Callable[..., str | None] | None = None  # `(text, *, path) -> "YYYY-MM-DD" | None`: the story's own date
 
 
 _READERS: dict[str, Reader] = {}
 
 
-def register_reader(name: str, *, extensions: Iterable[str], render: Renderer = render_skeleton) -> Callable[[Segmenter], Segmenter]:
+def register_reader(
+    name: str, *, extensions: Iterable[str], render: Renderer = render_skeleton, date: Callable[..., str | None] | None = None
+) -> Callable[[Segmenter], Segmenter]:
     """Register the decorated function as the reader of format *name*, chosen for files with *extensions*.
 
     Extensions match case-insensitively, with or without their dot. A name or
     an extension already registered is a ValueError. *render* rebuilds the
     target document (default: the skeleton copy, right for plain text).
+    *date* finds the story's own date in the text (`Article.date`).
     """
     suffixes = tuple("." + extension.lower().lstrip(".") for extension in extensions)
 
@@ -65,7 +69,7 @@ def register_reader(name: str, *, extensions: Iterable[str], render: Renderer = 
         taken = [s for s in suffixes if any(s in other.extensions for other in _READERS.values())]
         if taken:
             raise ValueError(f"extension {taken[0]} already has a reader")
-        _READERS[name] = Reader(name, suffixes, function, render)
+        _READERS[name] = Reader(name, suffixes, function, render, date)
         return function
 
     return register
@@ -144,5 +148,6 @@ def parse_article(
     if not any(block.segments for block in blocks):
         raise SourceError(f"{path}: holds only photo credits, no sentence to translate; give the article's text.")
     digest = hashlib.sha256(data).hexdigest()
-    return Article(path=path, text=text, bom=bom, blocks=blocks, sha256=digest, format=chosen.name)
+    story_date = chosen.date(text, path=path) if chosen.date else None
+    return Article(path=path, text=text, bom=bom, blocks=blocks, sha256=digest, format=chosen.name, date=story_date)
 
