@@ -86,6 +86,7 @@ def build_language(
         "published_failing": [h.as_dict() for h in published_failing],
         "catalogue_errors": catalogue_errors,
         "engine_notes": _engine_notes(po, published, mt_failure),
+        "source_sha256": article.sha256,  # the article this language was built from (a scoped run keeps it)
     }
     return LanguageBundle(
         article=article,

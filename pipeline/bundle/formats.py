@@ -95,7 +95,8 @@ def write_md(bundle: LanguageBundle) -> bytes:
             lines.append(f"# {_md(block['text'])}")
             if bundle.date:  # the story's own date; none when unknown
                 lines.append("")
-                lines.append(f"*{_md(bundle.date)}*")
+                date = _MD_SPECIAL.sub(r"\\\1", bundle.date)  # inside emphasis: no line-start escape
+                lines.append(f"*{date}*")
         elif block["role"] == "caption":
             credit = f" — {_md(block['caption_credit'])}" if block["caption_credit"] else ""
             lines.append(f"> *{_md(block['text'])}*{credit}")

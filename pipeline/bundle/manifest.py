@@ -89,7 +89,7 @@ def kept_languages(
         if not kept and entry.get("state") != "failed":
             continue
         changed = []
-        if old_source_sha256 != source_sha256:
+        if entry.get("source_sha256", old_source_sha256) != source_sha256:
             changed.append("the article changed")
         if catalogue_digests.get(code) != entry.get("catalogue_sha256"):
             changed.append("its catalogue changed")

@@ -186,6 +186,7 @@ def reports_errors(command=None, *, writes: bool = False):
 
         from pipeline.runtime.lock import project_lock
 
+        Verbosity.quiet, Verbosity.progress = False, True  # each command sets its own (one process may run several)
         try:
             settings = load_settings()
             locale_dir = kwargs.get("locale_dir") or settings.locale_dir
