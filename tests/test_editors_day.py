@@ -405,3 +405,15 @@ def test_a_caption_credit_follows_the_language_convention(project):
     credits = lambda s: [b["caption_credit"] for b in s["blocks"] if b["caption_credit"]]
     assert credits(pl)[0] == "(Fot. Jane Doe/Reuters)" and credits(de)[0] == "(Photo: Jane Doe/Reuters)"
     assert "(Fot. Jane Doe/Reuters)" in (project / "dist/article/pl/article.html").read_text(encoding="utf-8")
+
+
+def test_word_counts_are_whitespace_words_and_differ_from_pocount_only_by_hyphenated_compounds(project):
+    """`status` and the manifest count words as whitespace-separated tokens; pocount also splits at hyphens (755 against 758)."""
+    from translate.tools.pocount import wordcount
+
+    po = polib.pofile(str(project / "locale/uk/LC_MESSAGES/article.po"))
+    ours = json.loads(invoke("status", "--lang", "uk", "--format", "json").output)[0]["total"]["words"]
+    theirs = sum(wordcount(e.msgid) for e in po if e.msgid)
+    hyphenated = sum(len(re.findall(r"\w-\w", e.msgid)) for e in po if e.msgid)
+    assert ours == sum(len(e.msgid.split()) for e in po if e.msgid) == 755
+    assert theirs == 758 == ours + hyphenated  # south-eastern, high-rise, Russia-appointed
