@@ -325,7 +325,8 @@ def _e(text: str) -> str:
 
 _FRAME = """<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{src}" style="width:{width}px;height:1400px;border:0"></iframe>
 <script>document.getElementById('f').addEventListener('load',function(){{var d=this.contentDocument;
-document.body.setAttribute('data-frame',String(d.documentElement.scrollWidth)+'/'+d.documentElement.clientWidth);}});</script></body></html>"""
+var t=d.querySelector('.table-scroll');
+document.body.setAttribute('data-frame',String(d.documentElement.scrollWidth)+'/'+d.documentElement.clientWidth+'/'+t.scrollWidth+'/'+t.clientWidth);}});</script></body></html>"""
 
 
 def test_review_page_reads_well_from_360_px_to_desktop_in_chromium(reviewed_project, tmp_path):
@@ -350,10 +351,12 @@ def test_review_page_reads_well_from_360_px_to_desktop_in_chromium(reviewed_proj
         frame.write_text(_FRAME.format(src=page_path.as_uri(), width=width), encoding="utf-8")
         window = f"--window-size={max(width, 500) + 20},1400"
         dom = subprocess.run([chromium, *flags, window, "--dump-dom", frame.as_uri()], capture_output=True, text=True, timeout=120, env=env)
-        found = re.search(r'data-frame="(\d+)/(\d+)"', dom.stdout)
+        found = re.search(r'data-frame="(\d+)/(\d+)/(\d+)/(\d+)"', dom.stdout)
         assert found, dom.stderr[-2000:]
-        scroll, client = map(int, found.groups())
+        scroll, client, table, box = map(int, found.groups())
         assert client <= width and scroll <= client, f"{width} px: the page is {scroll} px wide in a {client} px window"
+        if width >= 1280:  # on a desktop the whole language table shows; narrower, it scrolls inside its own box
+            assert table <= box, f"{width} px: the language table is {table} px wide in a {box} px box"
         if width in (360, 1280):
             shot = artefacts_dir() / f"review-{width}px.png"
             done = subprocess.run([chromium, *flags, window, f"--screenshot={shot}", frame.as_uri()], capture_output=True, text=True, timeout=120, env=env)

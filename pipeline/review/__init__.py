@@ -216,7 +216,8 @@ h1{font-size:1.35rem;margin:1rem 0 .25rem}h2{font-size:1.15rem;margin:1rem 0 .5r
 table.summary{border-collapse:collapse;margin:.75rem 0;font-size:.9rem;width:100%}
 .summary th,.summary td{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:right;white-space:nowrap}
 .summary th:first-child,.summary td:first-child{text-align:left}
-.summary td.note{text-align:left;white-space:normal;color:#57606a;min-width:14rem;max-width:24rem}
+.summary td.note{text-align:left;white-space:normal;color:#57606a;min-width:12rem;max-width:24rem}
+.summary th{white-space:normal;vertical-align:bottom;font-size:.85rem}
 .table-scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 .bar{display:inline-block;width:8rem;height:.7rem;background:#eaeef2;border-radius:4px;vertical-align:middle;overflow:hidden;border:1px solid #d0d7de}
 .bar>span{display:block;height:100%;background:var(--reviewed)}
