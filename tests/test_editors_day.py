@@ -417,3 +417,26 @@ def test_word_counts_are_whitespace_words_and_differ_from_pocount_only_by_hyphen
     hyphenated = sum(len(re.findall(r"\w-\w", e.msgid)) for e in po if e.msgid)
     assert ours == sum(len(e.msgid.split()) for e in po if e.msgid) == 755
     assert theirs == 758 == ours + hyphenated  # south-eastern, high-rise, Russia-appointed
+
+
+def test_pseudo_output_waits_for_translators_and_use_fuzzy_says_what_it_published(project):
+    seed = project / "seeds/article.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n\n" + NEW_SENTENCES[0], encoding="utf-8")
+    result = invoke("run", "--lang", "uk", "--engine", "pseudo", "--use-fuzzy")
+    assert result.exit_code == 0 and "article [uk]: published, 100.0% translated (fuzzy included)" in result.output
+    result = invoke("bundle", "--lang", "uk")
+    assert result.exit_code == 3
+    assert "waiting for translators: 1 sentence has no translation" in result.output  # pseudo output is no translation
+
+
+@pytest.mark.parametrize(
+    "table, key",
+    [('[tool.pipeline.story_dates]\n"seeds/article.txt" = "6 Oct 2022"\n', "story_dates"), ("[tool.pipeline.credit_prefix]\npl = 3\n", "credit_prefix")],
+)
+def test_story_dates_and_credit_prefixes_are_checked_before_anything_runs(project, table, key):
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace('[tool.pipeline.story_dates]\n"seeds/article.txt" = "2022-10-06"', "")
+    pyproject.write_text(text + "\n" + table, encoding="utf-8")
+    result = runner.invoke(app, ["bundle"])
+    assert result.exit_code == 2 and f"[tool.pipeline] {key} must be" in result.output
+    assert not (project / "dist").exists()

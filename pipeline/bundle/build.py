@@ -80,6 +80,7 @@ def build_language(
         "completeness": completeness,
         "bundled": bundled,
         "reason": reason,
+        "use_fuzzy": use_fuzzy,  # whether unreviewed (fuzzy) translations counted
         "files": {},
         "fallback_to_source": fallback,
         "held_back": [h.as_dict() for h in held],
@@ -136,7 +137,13 @@ def _state(needed, po, published, held_ids, catalogue_errors, *, completeness, t
     failing = [m for m in needed if m in held_ids]
     if failing:
         return HELD_BACK, f"{counted(len(failing), 'translation fails', 'translations fail')} an error check (see held_back)"
-    unreviewed = [m for m in needed if m not in published and m in entries and entries[m].msgstr and entries[m].fuzzy and not use_fuzzy]
+    from pipeline.engines import is_placeholder
+
+    # pseudo-localisation stands in for a translation: its sentence waits for a translator, not a reviewer
+    unreviewed = [
+        m for m in needed
+        if m not in published and m in entries and entries[m].msgstr and entries[m].fuzzy and not use_fuzzy and not is_placeholder(entries[m])
+    ]
     missing = [m for m in needed if m not in published and m not in unreviewed]
     parts = []
     if missing:

@@ -441,7 +441,8 @@ def _print_bundles(results, *, out_dir: Path | None = None) -> bool:
         label = f"{result.domain} [{result.language}]"
         if result.state == "published":
             fallback = f"; {counted(len(result.fallback), 'sentence is', 'sentences are')} printed in the source language" if result.fallback else ""
-            out.print(f"{label}: published, {result.completeness:.1f}% reviewed{fallback}")
+            ready = "translated (fuzzy included)" if result.manifest_entry.get("use_fuzzy") else "reviewed"
+            out.print(f"{label}: published, {result.completeness:.1f}% {ready}{fallback}")
         else:
             where = ""
             if result.files:
