@@ -97,8 +97,8 @@ def test_stages_one_by_one(empty_project):
     assert invoke("compile", "--lang", "uk").exit_code == 0
     assert (empty_project / "locale/uk/LC_MESSAGES/article.mo").exists()
     result = invoke("bundle", "--lang", "uk", "--lang", "pl")
-    assert result.exit_code == 3  # waiting for reviewers: fuzzy MT is not used without --use-fuzzy
-    assert "article [uk]: preview, not published: waiting for reviewers" in result.output
+    assert result.exit_code == 3  # waiting: pseudo output is not used without --use-fuzzy (and is no translation)
+    assert "article [uk]: preview, not published: waiting for translators" in result.output
     status = invoke("status", "--format", "json")
     rows = json.loads(status.output)
     assert {(r["language"], r["fuzzy_machine"]["entries"], r["untranslated"]["entries"]) for r in rows} == {
