@@ -162,7 +162,8 @@ def test_a_failing_check_is_held_back_exit_1_and_a_broken_catalogue_failed_exit_
     assert result.exit_code == 2
     manifest = manifest_of(project)
     assert manifest["failed"] == ["pl"] and manifest["held_back"] == ["de"]
-    assert result.output.rstrip().endswith("(exit 2)")
+    assert outcome_lines(result.output) == {"de": "held back", "pl": "failed"}
+    assert result.output.rstrip().endswith("outcome: broken input, usage or engine; see the errors above (exit 2)")
 
 
 def test_a_newsroom_that_accepts_less_sets_it_and_the_manifest_records_it(project):

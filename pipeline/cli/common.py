@@ -390,6 +390,8 @@ def _finish(report: "workflow.Report", *, outcome: bool = False) -> None:
         what = ", ".join(dict.fromkeys(f"{s.domain} [{s.language}]" if s.domain else s.language for s in report.skipped))
         err.print(f"skipped: {what}; everything else completed.")
     if outcome:
+        for label in dict.fromkeys(f"{s.domain} [{s.language}]" for s in report.skipped if s.domain):
+            out.print(f"{label}: failed, not published (the error above)")
         out.print(OUTCOME_WORDS[report.exit_code] + f" (exit {report.exit_code})")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
