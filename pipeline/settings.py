@@ -29,7 +29,7 @@ class Settings:
     output_dir: Path = Path("dist")
     sources: tuple[str, ...] = ("seeds/article.txt",)
     engine: str = "argos"
-    bundle_threshold: float = 80.0
+    bundle_threshold: float = 100.0  # the publishing policy: % of sentences with a reviewed translation passing the gate
     use_fuzzy: bool = False
     credit_patterns: tuple[str, ...] = DEFAULT_CREDIT_PATTERNS
     models_dir: Path | None = None
@@ -44,6 +44,10 @@ class Settings:
     executor: str = "serial"  # where per-language work runs (pipeline.runtime.executors)
     engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """`[tool.pipeline.engines.NAME]`: options of one engine that have no key of their own above."""
+    story_dates: Mapping[str, str] = field(default_factory=dict)
+    """`[tool.pipeline.story_dates]`: source path (as given, relative to the project) → the story's date, YYYY-MM-DD."""
+    credit_prefix: Mapping[str, str] = field(default_factory=dict)
+    """`[tool.pipeline.credit_prefix]`: language → the word a caption credit starts with in its bundles (pl = "Fot.")."""
 
     def resolve(self, path: str | Path) -> Path:
         """A project path made absolute against the project root."""
@@ -180,6 +184,30 @@ def _option_tables(kind: str):
     return check, f"tables of options, one per name ([tool.pipeline.{kind}.NAME])"
 
 
+def _iso_dates():
+    def check(value):
+        from datetime import date
+
+        if not isinstance(value, dict):
+            return None
+        try:
+            return {str(k): date.fromisoformat(v).isoformat() for k, v in value.items() if isinstance(v, str) and len(v) == 10} if all(
+                isinstance(v, str) and len(v) == 10 for v in value.values()) else None
+        except ValueError:
+            return None
+
+    return check, "a table of source paths to dates written YYYY-MM-DD"
+
+
+def _string_table(what: str):
+    def check(value):
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            return None
+        return {str(k): v.strip() for k, v in value.items()}
+
+    return check, f"a table of {what} (strings)"
+
+
 _CHECKS = {
     "source_language": lambda: _text(),
     "languages": lambda: _strings("language codes"),
@@ -201,6 +229,8 @@ _CHECKS = {
     "lock_wait": lambda: _number(0, 86400),
     "executor": _executor,
     "engines": lambda: _option_tables("engines"),
+    "story_dates": lambda: _iso_dates(),
+    "credit_prefix": lambda: _string_table("language codes to the word a caption credit starts with"),
 }
 """How each `[tool.pipeline]` key is checked and converted (every Settings field but `root`)."""
 

@@ -84,7 +84,8 @@ def test_run_with_hand_translated_catalogues_needs_no_engine(project, tmp_path):
     assert result.exit_code == 0, result.output
     after = files_snapshot(project / "locale")
     assert {k: v for k, v in after.items() if not k.endswith(".mo")} == before
-    assert "article [uk]: bundled, 100.0% translated" in result.output
+    assert "article [uk]: published, 100.0% reviewed" in result.output
+    assert result.output.rstrip().endswith("outcome: every language published (exit 0)")
 
 
 def test_stages_one_by_one(empty_project):
@@ -96,8 +97,8 @@ def test_stages_one_by_one(empty_project):
     assert invoke("compile", "--lang", "uk").exit_code == 0
     assert (empty_project / "locale/uk/LC_MESSAGES/article.mo").exists()
     result = invoke("bundle", "--lang", "uk", "--lang", "pl")
-    assert result.exit_code == 0
-    assert "not bundled" in result.output  # fuzzy MT is not used without --use-fuzzy
+    assert result.exit_code == 3  # waiting: pseudo output is not used without --use-fuzzy (and is no translation)
+    assert "article [uk]: preview, not published: waiting for translators" in result.output
     status = invoke("status", "--format", "json")
     rows = json.loads(status.output)
     assert {(r["language"], r["fuzzy_machine"]["entries"], r["untranslated"]["entries"]) for r in rows} == {
@@ -176,5 +177,5 @@ def test_manifest_names_a_skipped_catalogue_relative_to_the_project(project):
     pl.write_text(pl.read_text(encoding="utf-8").replace("Plural-Forms: nplurals=3;", "Plural-Forms: nplurals=0;"), encoding="utf-8")
     assert invoke("run").exit_code == 2
     manifest = json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))
-    reason = next(s["reason"] for s in manifest["skipped"] if s["code"] == "pl")
+    reason = next(s["reason"] for s in manifest["languages"] if s["code"] == "pl" and s["state"] == "failed")
     assert reason.startswith("locale/pl/LC_MESSAGES/article.po: ") and str(project) not in reason

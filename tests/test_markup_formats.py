@@ -292,8 +292,10 @@ def test_a_translation_that_breaks_markup_is_held_back_by_the_markup_check(marke
     manifest = json.loads((project / "dist/valley-floods/manifest.json").read_text(encoding="utf-8"))
     german = next(entry for entry in manifest["languages"] if entry["code"] == "de")
     assert [(h["msgid"], h["check"]) for h in german["held_back"]] == [(msgid, "markup")]
-    published = (project / "dist/valley-floods/de/valley-floods.md").read_text(encoding="utf-8")
-    assert "according to [the Environment Agency](https://www.gov.uk/" in published  # the source sentence, link and all
+    # held back, the language is not published: its draft preview keeps the source sentence, link and all
+    assert not (project / "dist/valley-floods/de/valley-floods.md").exists()
+    preview = (project / "dist/valley-floods/preview/de/valley-floods.md").read_text(encoding="utf-8")
+    assert "according to [the Environment Agency](https://www.gov.uk/" in preview
 
 
 def test_the_translated_html_article_parses_like_its_source_in_chromium_and_is_screenshotted(marked_up_run, tmp_path):

@@ -175,8 +175,8 @@ def test_rewording_headers_changes_no_output_and_a_broken_one_fails_only_its_lan
     for code in ("uk", "de", "fr", "es"):
         assert (project / f"dist/article/{code}/article.txt").read_bytes() == bundles[project / f"dist/article/{code}/article.txt"]
     manifest = json.loads((project / "dist/article/manifest.json").read_text(encoding="utf-8"))
-    assert [s["code"] for s in manifest["skipped"]] == ["pl"]
-    assert manifest["built"] == ["uk", "de", "fr", "es"]
+    assert manifest["failed"] == ["pl"]
+    assert manifest["published"] == ["de", "es", "fr", "uk"]
     # The earlier run's pl files that are still intact are kept, marked stale, never passed off as current.
     assert [(entry["code"], entry["stale"]) for entry in manifest["languages"]] == [
         ("de", False), ("es", False), ("fr", False), ("pl", True), ("uk", False)

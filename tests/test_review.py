@@ -234,7 +234,7 @@ def test_review_page_in_headless_chromium(reviewed_project, tmp_path):
     page = Page(dom.stdout)
     assert_counts_equal_status(page)
     assert_every_sentence_once_per_language(page)
-    assert page.bundled == {code: "yes" for code in LANGS}
+    assert page.bundled == {**{code: "yes" for code in LANGS}, "uk": "no"}  # uk has sentences to review: not published
     assert 'class="js"' in dom.stdout  # the inline script ran
     assert len(re.findall(r'<section class="language"[^>]* hidden', dom.stdout)) == 4  # one tab shown
     # the page's own links: a tab by its anchor, the "needs work" filter by #needs-work
@@ -281,3 +281,84 @@ def test_an_unreadable_catalogue_is_shown_with_why_and_report_exits_2(project):
     page = (project / "dist/article/review.html").read_text(encoding="utf-8")
     row = page[page.index('data-language="pl"') :].split("</tr>", 1)[0]
     assert "catalogue unreadable" in row and "missing &#x27;msgstr&#x27;" in row and "run `pipeline bundle`" not in row
+
+
+def test_a_fuzzy_entry_shows_the_english_change_comments_notes_and_what_the_bundle_prints(reviewed_project):
+    path = reviewed_project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    changed = po[3]  # fuzzy, a human translation to review
+    changed.previous_msgid = changed.msgid.replace("Ukrainian", "Ukraine's", 1) + " Then <b>more</b>."
+    changed.tcomment = "check the place name with the desk\nneeds review: the engine dropped @handle; restore it"
+    po.save()
+    assert invoke("report").exit_code == 0
+    html = (reviewed_project / "dist/article/review.html").read_text(encoding="utf-8")
+    section = html[html.index('id="lang-uk"'):html.index('id="lang-pl"')]
+    block = section[section.index(_e(changed.msgid)):][:4000]
+    assert "the English changed:" in block and "<del>" in block and "<ins>Ukrainian</ins>" in block
+    assert "&lt;b&gt;more&lt;/b&gt;" in block  # the old English is escaped too
+    assert "translator’s comment: check the place name with the desk" in block
+    assert "needs review: the engine dropped @handle; restore it" in block
+    assert "the bundle prints the English source:" in block  # fuzzy: not published without --use-fuzzy
+    reviewed = po[0]
+    head = section[section.index(_e(reviewed.msgid)):][:3000]
+    assert f"the bundle prints: <span lang=\"uk\" dir=\"ltr\">{_e(reviewed.msgstr)}</span>" in head
+
+
+def test_word_diff_marks_removed_and_added_words():
+    from pipeline.review import word_diff
+
+    assert word_diff("the old <i>grey</i> cat", "the new <i>grey</i> cat") == "the <del>old</del><ins>new</ins> &lt;i&gt;grey&lt;/i&gt; cat"
+
+
+def test_a_scoped_report_keeps_every_tab_and_their_order(project):
+    assert invoke("report").exit_code == 0
+    assert invoke("report", "--lang", "uk").exit_code == 0
+    html = (project / "dist/article/review.html").read_text(encoding="utf-8")
+    assert re.findall(r'<section class="language" id="lang-(\w+)"', html) == list(LANGS)
+
+
+def _e(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+_FRAME = """<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{src}" style="width:{width}px;height:1400px;border:0"></iframe>
+<script>document.getElementById('f').addEventListener('load',function(){{var d=this.contentDocument;
+var t=d.querySelector('.table-scroll');
+document.body.setAttribute('data-frame',String(d.documentElement.scrollWidth)+'/'+d.documentElement.clientWidth+'/'+t.scrollWidth+'/'+t.clientWidth);}});</script></body></html>"""
+
+
+def test_review_page_reads_well_from_360_px_to_desktop_in_chromium(reviewed_project, tmp_path):
+    """No horizontal overflow (the language table and the legend fit) at a phone's 360 px, at 760 px and on a desktop.
+
+    Headless Chromium will not make a window narrower than 500 px, so the
+    page is measured inside an iframe of each width; a screenshot of each
+    is saved.
+    """
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("chromium is not installed: install Debian's chromium (apt-get install -y chromium; .ci/run does) to run the browser test")
+    assert invoke("report").exit_code == 0
+    page_path = reviewed_project / "dist/article/review.html"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-file-access-from-files",
+        "--hide-scrollbars", "--virtual-time-budget=5000", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ]
+    for width in (360, 760, 1280):
+        frame = tmp_path / f"frame-{width}.html"
+        frame.write_text(_FRAME.format(src=page_path.as_uri(), width=width), encoding="utf-8")
+        window = f"--window-size={max(width, 500) + 20},1400"
+        dom = subprocess.run([chromium, *flags, window, "--dump-dom", frame.as_uri()], capture_output=True, text=True, timeout=120, env=env)
+        found = re.search(r'data-frame="(\d+)/(\d+)/(\d+)/(\d+)"', dom.stdout)
+        assert found, dom.stderr[-2000:]
+        scroll, client, table, box = map(int, found.groups())
+        assert client <= width and scroll <= client, f"{width} px: the page is {scroll} px wide in a {client} px window"
+        if width >= 1280:  # on a desktop the whole language table shows; narrower, it scrolls inside its own box
+            assert table <= box, f"{width} px: the language table is {table} px wide in a {box} px box"
+        if width in (360, 1280):
+            shot = artefacts_dir() / f"review-{width}px.png"
+            done = subprocess.run([chromium, *flags, window, f"--screenshot={shot}", frame.as_uri()], capture_output=True, text=True, timeout=120, env=env)
+            assert done.returncode == 0, done.stderr[-2000:]
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

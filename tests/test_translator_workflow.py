@@ -49,7 +49,7 @@ def test_scripted_translator_and_editor_session(project):
     blocks.append(blocks.pop(1))  # move a paragraph to the end
     (project / "seeds/article.txt").write_text("\n\n".join(blocks), encoding="utf-8")
 
-    assert invoke("run", "--engine", "pseudo").exit_code == 0
+    assert invoke("run", "--engine", "pseudo").exit_code == 3  # waiting for translators: previews only
     po = polib.pofile(str(po_path))
     for msgid, msgstr in humans.items():
         entry = po.find(msgid, include_obsolete_entries=True)
@@ -73,7 +73,7 @@ def test_scripted_translator_and_editor_session(project):
 
     # 3. The deleted sentence comes back: so does its translation.
     (project / "seeds/article.txt").write_bytes(SEED.read_bytes())
-    assert invoke("run", "--engine", "pseudo").exit_code == 0
+    assert invoke("run", "--engine", "pseudo").exit_code == 0  # every sentence reviewed again: all published
     po = polib.pofile(str(po_path))
     back = po.find(deleted)
     assert back.msgstr == humans[deleted] and not back.fuzzy and not back.obsolete

@@ -318,7 +318,7 @@ def _with_attributes(raw: str, values: dict[str, str]) -> str:
     return raw
 
 
-def html_date(text: str) -> str | None:
+def html_date(text: str, *, path: str = "") -> str | None:
     """The story's date: `<meta property="article:published_time">`, else the first `<time datetime>`."""
     from pipeline.article.markdown import iso_date
 

@@ -427,7 +427,7 @@ def render_markdown(article: Article, lookup: Callable[[str], str]) -> str:
     return "".join(out)
 
 
-def markdown_date(text: str) -> str | None:
+def markdown_date(text: str, *, path: str = "") -> str | None:
     """The story's date from the front matter's `date` (YYYY-MM-DD), or None."""
     _, _, data = _front_matter(text)
     return iso_date(data.get("date"))

@@ -40,7 +40,7 @@ A renderer that also takes `language` and `direction` by keyword is given
 them when a bundle renders the article for a language (HTML sets `lang`
 and `dir` on its root)."""
 
-Dater = Callable[[str], "str | None"]
+Dater = Callable[..., "str | None"]  # (text, *, path) -> "YYYY-MM-DD" | None
 """`(text) -> YYYY-MM-DD or None`: the story's own date, as the source gives it."""
 
 
@@ -157,6 +157,6 @@ def parse_article(
             raise SourceError(f"{path}: holds only photo credits, no sentence to translate; give the article's text.")
         raise SourceError(f"{path}: holds no sentence to translate (only code, markup or photo credits); give the article's text.")
     digest = hashlib.sha256(data).hexdigest()
-    date = chosen.date(text) if chosen.date is not None else None
+    date = chosen.date(text, path=path) if chosen.date is not None else None
     return Article(path=path, text=text, bom=bom, blocks=blocks, sha256=digest, format=chosen.name, date=date)
 

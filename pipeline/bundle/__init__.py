@@ -7,6 +7,13 @@ format, registered by name with `writer` in `FORMATS`, turn a bundle into
 bytes; `write_bundle` writes them atomically, records each file's SHA-256 in
 the manifest and removes what an earlier run wrote and this one did not.
 
+Publishing policy: a language is published only when every sentence
+(`threshold` %, 100 by default) has a reviewed translation that passes the
+gate; otherwise it is a preview (waiting for translators or reviewers) or
+held back (a check failed), written under `<domain>/preview/<lang>/` and
+marked as a draft in every format (`bundle.draft`), never in the published
+place nor in the archive.
+
 Layout under the output folder:
 
 - `<domain>/<lang>/<domain>.txt`  the article, same layout and credits
@@ -14,8 +21,9 @@ Layout under the output folder:
 - `<domain>/<lang>/<domain>.md`   Markdown: headline as heading, captions set apart with credits
 - `<domain>/<lang>/<domain>.html` a clean article page with `lang` and `dir`
 - `<domain>/<lang>/<domain>.mo`   the compiled catalogue as published
-- `<domain>/manifest.json`        what was built, when, by which tool, with checksums
-- `<domain>.zip`                  the whole bundle with its manifest
+- `<domain>/preview/<lang>/…`     the same formats for a language that is not published, marked as a draft
+- `<domain>/manifest.json`        each language's state and why, the policy, when, by which tool, with checksums
+- `<domain>.zip`                  the published files with the manifest (without the build time)
 
 Publishing gate: a translation with an error finding of the QA registry
 (`checks.check_catalogue`, which the caller runs once per catalogue and
@@ -35,8 +43,9 @@ Adding a format is one function (`remove_writer` takes it out again)::
         return bundle.structure["headline"].upper().encode("utf-8")
 
 Modules: `model` (the data), `gate` (findings → held back), `build`
-(`build_language`), `formats` (the registered writers), `manifest`,
-`writing` (`write_bundle`), `guards` (domains and folders refused).
+(`build_language`, the states), `formats` (the registered writers), `draft`
+(a preview's place and marks), `manifest`, `writing` (`write_bundle`),
+`guards` (domains and folders refused).
 """
 
 from __future__ import annotations

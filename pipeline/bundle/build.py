@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import date as Date
 from typing import TYPE_CHECKING, Sequence
 
 import polib
@@ -26,24 +26,30 @@ def build_language(
     language: Language,
     *,
     findings: Sequence[Finding],
-    threshold: float = 80.0,
+    threshold: float = 100.0,
     use_fuzzy: bool = False,
     publish_failing: bool = False,
-    now: datetime | None = None,
+    story_date: str | None = None,
     mt_failure: str | None = None,
+    caption_credit_prefix: str | None = None,
 ) -> LanguageBundle:
-    """Decide what *language*'s bundle of *article* publishes; write nothing.
+    """Decide what *language*'s bundle of *article* publishes, and in which state; write nothing.
 
+    The publishing policy: the language is **published** when *threshold* %
+    of the article's sentences (100 by default: every one) have a reviewed
+    translation (fuzzy too with *use_fuzzy*) that passes the gate. Otherwise
+    it is a **preview** (waiting for translators or reviewers), or **held
+    back** when a translation or the catalogue fails an error check.
     *findings* are the catalogue's QA findings (`checks.check_catalogue`,
     computed once by the caller): a usable translation with an error
     finding is held back (or published and recorded, with
-    *publish_failing*); an error of the whole catalogue keeps the language
-    out of the bundle.
+    *publish_failing*). *story_date* (ISO, from the article or its
+    settings) is formatted for the language by Babel; None: no date.
     """
     from babel import Locale
     from babel.dates import format_date
 
-    now = now or datetime.now(timezone.utc)
+    story_date = story_date or article.date
     usable = translations(po, use_fuzzy=use_fuzzy)
     held, catalogue_errors = gate_failures(findings, usable)
     published_failing: list[HeldBack] = []
@@ -54,40 +60,44 @@ def build_language(
     covered = sum(1 for msgid in needed if msgid in published)
     completeness = percent(covered, len(needed))
     fallback = [msgid for msgid in needed if msgid not in published]
-    bundled = completeness >= threshold and not (catalogue_errors and not publish_failing)
+    held_ids = {h.msgid for h in held}
+    state, reason = _state(
+        needed, po, published, held_ids, catalogue_errors if not publish_failing else [],
+        completeness=completeness, threshold=threshold, use_fuzzy=use_fuzzy,
+    )
+    bundled = state == PUBLISHED
     locale = Locale.parse(language.code)
     direction = locale.text_direction
-    date = format_date(now.date(), format="long", locale=locale)
-    if catalogue_errors and not publish_failing:
-        reason = "the catalogue fails an error check: " + "; ".join(catalogue_errors)
-    elif completeness < threshold:
-        reason = f"{completeness}% translated, below the {threshold:g}% threshold"
-    else:
-        reason = None
+    date = format_date(Date.fromisoformat(story_date), format="long", locale=locale) if story_date else None
     entry = {
         "code": language.code,
         "english_name": language.english_name,
         "native_name": language.native_name,
+        "state": state,
         "text_direction": direction,
         "date": date,
         **_counts(po, language.code, article.domain),
         "completeness": completeness,
         "bundled": bundled,
         "reason": reason,
+        "use_fuzzy": use_fuzzy,  # whether unreviewed (fuzzy) translations counted
         "files": {},
-        "fallback_to_source": fallback if bundled else [],
+        "fallback_to_source": fallback,
         "held_back": [h.as_dict() for h in held],
         "published_failing": [h.as_dict() for h in published_failing],
         "catalogue_errors": catalogue_errors,
         "engine_notes": _engine_notes(po, published, mt_failure),
+        "source_sha256": article.sha256,  # the article this language was built from (a scoped run keeps it)
     }
     return LanguageBundle(
         article=article,
         language=language,
         published=published,
-        structure=_structure(article, published, language.code, direction),
-        mo=_compiled(po, published, use_fuzzy=use_fuzzy),
+        structure=_structure(article, published, language.code, direction, draft=not bundled, date=story_date,
+                             credit_prefix=caption_credit_prefix),
+        mo=_compiled(po, published, use_fuzzy=use_fuzzy, draft=not bundled),
         date=date,
+        state=state,
         text_direction=direction,
         bundled=bundled,
         completeness=completeness,
@@ -96,6 +106,54 @@ def build_language(
         published_failing=published_failing,
         manifest_entry=entry,
     )
+
+
+PUBLISHED, PREVIEW, HELD_BACK, FAILED = "published", "preview", "held back", "failed"
+STATES = (PUBLISHED, PREVIEW, HELD_BACK, FAILED)
+"""A language's one state in the manifest, the console and the review page (`failed`: its catalogue cannot be used)."""
+
+DRAFT_NOTICE = "DRAFT, NOT FOR PUBLICATION"
+"""How every format of a preview is marked."""
+
+
+def policy_words(threshold: float, *, use_fuzzy: bool, publish_failing: bool) -> str:
+    """The publishing policy in the newsroom's words, as the manifest records it."""
+    which = "a translation (reviewed or not)" if use_fuzzy else "a reviewed translation"
+    gate = "" if publish_failing else " that passes the checks"
+    if threshold >= 100:
+        return f"published only when every sentence has {which}{gate}"
+    return f"published when at least {threshold:g}% of the sentences have {which}{gate}; the others are printed in the source language"
+
+
+def _state(needed, po, published, held_ids, catalogue_errors, *, completeness, threshold, use_fuzzy) -> tuple[str, str | None]:
+    """(state, reason in words) for one language: published, preview or held back."""
+    from pipeline.wording import counted
+
+    if catalogue_errors:
+        return HELD_BACK, "the catalogue fails an error check: " + "; ".join(catalogue_errors)
+    if completeness >= threshold:
+        return PUBLISHED, None
+    entries = {e.msgid: e for e in po if e.msgid and not e.obsolete}
+    failing = [m for m in needed if m in held_ids]
+    if failing:
+        return HELD_BACK, f"{counted(len(failing), 'translation fails', 'translations fail')} an error check (see held_back)"
+    from pipeline.engines import is_placeholder
+
+    # pseudo-localisation stands in for a translation: its sentence waits for a translator, not a reviewer
+    unreviewed = [
+        m for m in needed
+        if m not in published and m in entries and entries[m].msgstr and entries[m].fuzzy and not use_fuzzy and not is_placeholder(entries[m])
+    ]
+    missing = [m for m in needed if m not in published and m not in unreviewed]
+    parts = []
+    if missing:
+        parts.append(f"{counted(len(missing), 'sentence has', 'sentences have')} no translation")
+    if unreviewed:
+        parts.append(f"{counted(len(unreviewed), 'translation is', 'translations are')} not reviewed")
+    waiting = "translators" if missing else "reviewers"
+    if missing and unreviewed:
+        waiting = "translators and reviewers"
+    return PREVIEW, f"waiting for {waiting}: " + " and ".join(parts) + f" ({completeness}% ready)"
 
 
 def _counts(po: polib.POFile, code: str, domain: str) -> dict:
@@ -132,8 +190,15 @@ def _engine_notes(po: polib.POFile, published: dict[str, str], mt_failure: str |
     return notes
 
 
-def _compiled(po: polib.POFile, published: dict[str, str], *, use_fuzzy: bool) -> bytes:
-    """The catalogue as a `.mo` with exactly the published translations (msgfmt's output when none is held back)."""
+def _compiled(po: polib.POFile, published: dict[str, str], *, use_fuzzy: bool, draft: bool = False) -> bytes:
+    """The catalogue as a `.mo` with exactly the published translations (msgfmt's output when none is held back).
+
+    A preview's catalogue says so in its header (`X-Pipeline-Status`).
+    """
+    if draft:
+        shipped = copy.deepcopy(po)
+        shipped.metadata["X-Pipeline-Status"] = DRAFT_NOTICE.lower().capitalize()
+        return _compiled(shipped, published, use_fuzzy=True)
     if not use_fuzzy and all(published.get(e.msgid) == e.msgstr for e in po if e.msgid and e.msgstr and not e.fuzzy and not e.obsolete):
         return po.to_binary()  # nothing held back: byte for byte what `pipeline compile` writes
     shipped = copy.deepcopy(po)
@@ -160,7 +225,10 @@ def _block_text(article: Article, block: Block, published: dict[str, str]) -> st
     return "".join(parts)
 
 
-def _structure(article: Article, published: dict[str, str], code: str, direction: str) -> dict:
+def _structure(
+    article: Article, published: dict[str, str], code: str, direction: str, *, draft: bool = False,
+    date: str | None = None, credit_prefix: str | None = None,
+) -> dict:
     blocks = []
     for block in article.blocks:
         sentences = [
@@ -177,14 +245,31 @@ def _structure(article: Article, published: dict[str, str], code: str, direction
                 "line": block.line,
                 "text": _block_text(article, block, published),
                 "sentences": sentences,
-                "caption_credit": block.caption_credit,
+                "caption_credit": _credit(block.caption_credit, credit_prefix),
             }
         )
     headline = next((b for b in blocks if b["role"] == "headline"), None)
-    return {
+    structure = {
         "source": article.path,
         "language": code,
         "text_direction": direction,
+        "date": date,
         "headline": headline["text"] if headline else "",
         "blocks": blocks,
     }
+    if draft:
+        structure = {"draft": DRAFT_NOTICE, **structure}
+    return structure
+
+
+def _credit(credit: str | None, prefix: str | None) -> str | None:
+    """A caption credit with its first word in the language's convention (`Photo:` → `Fot.`), when one is set.
+
+    Only a leading word followed by `:` (or `by`) inside the parentheses is
+    replaced; the name and agency are never touched.
+    """
+    import re
+
+    if not credit or not prefix:
+        return credit
+    return re.sub(r"^(\(\s*)(?:photo|picture|image)(?:\s*:|\s+by)\s*", lambda m: m.group(1) + prefix + " ", credit, count=1, flags=re.I)

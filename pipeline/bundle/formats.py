@@ -102,8 +102,10 @@ def write_md(bundle: LanguageBundle) -> bytes:
     for block in bundle.structure["blocks"]:
         if block["role"] == "headline":
             lines.append(f"# {_md(strip_markup(block['text']))}")
-            lines.append("")
-            lines.append(f"*{_md(bundle.date)}*")
+            if bundle.date:  # the story's own date; none when unknown
+                lines.append("")
+                date = _MD_SPECIAL.sub(r"\\\1", bundle.date)  # inside emphasis: no line-start escape
+                lines.append(f"*{date}*")
         elif block["role"] == "caption":
             credit = f" — {_md(block['caption_credit'])}" if block["caption_credit"] else ""
             lines.append(f"> *{_md(strip_markup(block['text']))}*{credit}")
@@ -136,7 +138,9 @@ def write_html(bundle: LanguageBundle) -> bytes:
     for block in bundle.structure["blocks"]:
         text = e(strip_markup(block["text"]))
         if block["role"] == "headline":
-            body.append(f"<h1>{text}</h1>\n<p><time>{e(bundle.date)}</time></p>")
+            date = bundle.structure.get("date")
+            stamp = f'\n<p><time datetime="{e(date)}">{e(bundle.date)}</time></p>' if bundle.date and date else ""
+            body.append(f"<h1>{text}</h1>{stamp}")
         elif block["role"] == "caption":
             credit = f' <span class="credit">{e(block["caption_credit"])}</span>' if block["caption_credit"] else ""
             body.append(f"<figure><figcaption>{text}{credit}</figcaption></figure>")
@@ -160,11 +164,11 @@ def write_mo(bundle: LanguageBundle) -> bytes:
 
 @writer("zip", scope="article")
 def write_zip(bundle: ArticleBundle) -> bytes:
-    """One archive `<domain>.zip` holding the whole bundle and its manifest (fixed timestamps: same input, same bytes)."""
+    """One archive `<domain>.zip` holding the whole bundle and its manifest (fixed timestamps, see `writing.archive_timestamp`: same input, same bytes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted({**bundle.files, MANIFEST: bundle.manifest}.items()):
-            info = zipfile.ZipInfo(f"{bundle.domain}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{bundle.domain}/{name}", date_time=bundle.timestamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)

@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from pipeline.article import Article
 from pipeline.bundle.model import LanguageBundle
@@ -54,11 +54,24 @@ def tool_version() -> str:
     return package_version() or "unknown"
 
 
-def kept_languages(folder: Path, old_entries: dict, *, built: set[str], written: dict[str, bytes]) -> dict[str, dict]:
-    """Entries of languages an earlier run built on the same source and this one did not: kept and marked `stale`.
+def kept_languages(
+    folder: Path,
+    old_entries: dict,
+    *,
+    built: set[str],
+    written: dict[str, bytes],
+    source_sha256: str,
+    old_source_sha256: str | None,
+    catalogue_digests: Mapping[str, str],
+) -> dict[str, dict]:
+    """Entries of languages an earlier run wrote and this one did not touch (a `--lang` run): kept as they were.
 
     Only files still intact (same SHA-256) are kept; their bytes are added
-    to *written*, so the archive holds them and they are not removed.
+    to *written*, so they are not removed (and a published one stays in the
+    archive). An entry is marked `stale` only when its inputs changed since:
+    the article, or the language's catalogue (*catalogue_digests*: code →
+    SHA-256 of the catalogue now; the entry records the one it was built
+    from), and `stale_reason` says which.
     """
     entries = {}
     for code, entry in old_entries.items():
@@ -73,9 +86,24 @@ def kept_languages(folder: Path, old_entries: dict, *, built: set[str], written:
                 if sha256(data) == digest:
                     kept[name] = digest
                     written[name] = data
-        if kept:
-            entries[code] = dict(entry, files=kept, stale=True)
+        if not kept and entry.get("state") != "failed":
+            continue
+        changed = []
+        if entry.get("source_sha256", old_source_sha256) != source_sha256:
+            changed.append("the article changed")
+        if catalogue_digests.get(code) != entry.get("catalogue_sha256"):
+            changed.append("its catalogue changed")
+        stale = bool(changed) or (len(kept) != len(entry["files"]))
+        reason = " and ".join(changed) if changed else ("some of its files were changed or removed" if stale else None)
+        entries[code] = dict(entry, files=kept, stale=stale, stale_reason=reason)
     return entries
+
+
+def without_build_time(manifest: dict) -> dict:
+    """The manifest without the run's times (`generated_at`, each `built_at`): what the archive holds."""
+    copy = {k: v for k, v in manifest.items() if k != "generated_at"}
+    copy["languages"] = [{k: v for k, v in entry.items() if k != "built_at"} for entry in manifest.get("languages", [])]
+    return copy
 
 
 def article_manifest(
@@ -90,26 +118,37 @@ def article_manifest(
     threshold: float,
     use_fuzzy: bool,
     publish_failing: bool,
-    skipped: Sequence[dict],
     now: datetime,
 ) -> dict:
-    """The manifest of one article's bundle: the run's options, what was built and skipped, each language's entry."""
+    """The manifest of one article's bundle: the publishing policy, each language's one state and why, the files.
+
+    `published`, `preview`, `held_back` and `failed` list the language codes
+    by state (every language of *entries*: built now, failed now, or kept
+    from an earlier run); each language's entry has its `state` and
+    `reason` in words.
+    """
+    from pipeline.bundle.build import policy_words
+
+    by_state: dict[str, list[str]] = {"published": [], "preview": [], "held back": [], "failed": []}
+    for code in sorted(entries):
+        by_state.setdefault(entries[code].get("state") or ("published" if entries[code].get("bundled") else "preview"), []).append(code)
     return {
         "domain": domain,
         "source": article.path,
         "source_language": source_language,
         "source_sha256": article.sha256,
+        "story_date": article.date,
         "generated_at": now.isoformat(timespec="seconds"),
         "tool": {"name": TOOL, "version": tool_version()},
         "formats": list(formats),
+        "policy": policy_words(threshold, use_fuzzy=use_fuzzy, publish_failing=publish_failing),
         "threshold": threshold,
         "use_fuzzy": use_fuzzy,
         "publish_failing": publish_failing,
-        "built": [b.language.code for b in bundles if b.bundled],
-        "skipped": [
-            *({"code": b.language.code, "reason": b.manifest_entry["reason"]} for b in bundles if not b.bundled),
-            *skipped,
-        ],
+        "published": by_state["published"],
+        "preview": by_state["preview"],
+        "held_back": by_state["held back"],
+        "failed": by_state["failed"],
         "archive": f"{domain}.zip" if archive else None,
         "languages": [entries[code] for code in sorted(entries)],
     }

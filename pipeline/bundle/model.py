@@ -31,7 +31,7 @@ class LanguageBundle:
     published: dict[str, str]  # msgid → msgstr actually published
     structure: dict
     mo: bytes
-    date: str  # the run's date, formatted for the language by Babel
+    date: str | None  # the story's own date, formatted for the language by Babel; None: unknown
     text_direction: str  # "ltr" or "rtl", from Babel
     bundled: bool
     completeness: float
@@ -39,6 +39,12 @@ class LanguageBundle:
     held_back: list[HeldBack]
     published_failing: list[HeldBack]
     manifest_entry: dict
+    state: str = "published"  # published, preview or held back (bundle.build.STATES)
+
+    @property
+    def draft(self) -> bool:
+        """True for a preview: written apart, marked "draft, not for publication" in every format."""
+        return self.state != "published"
 
 
 @dataclass
@@ -54,6 +60,8 @@ class BundleResult:
     manifest_entry: dict = field(default_factory=dict)
     held_back: list[HeldBack] = field(default_factory=list)
     published_failing: list[HeldBack] = field(default_factory=list)
+    state: str = "published"  # published, preview, held back or failed
+    reason: str | None = None  # why it is not published, in words
 
 
 @dataclass
@@ -63,3 +71,4 @@ class ArticleBundle:
     domain: str
     files: dict[str, bytes]
     manifest: bytes
+    timestamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)  # every archive member's (zip's local time)

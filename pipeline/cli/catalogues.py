@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 from pipeline.cli.common import (
-    ComputeOption, DeviceOption, EngineOption, FastOption, FormatOption, LangOption, LocaleOption, ModelsDirOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _nothing_found, _print_updates, _settings, _show, _sources, _translate, app, counted, err, out, reports_errors, workflow,
+    ComputeOption, DeviceOption, EngineOption, FastOption, FormatOption, LangOption, LocaleOption, ModelsDirOption, NoProgressOption, QuietOption, SourcesArgument, ThreadsOption, _Command, _verbosity, _engine_settings, _finish, _nothing_found, _print_updates, _settings, _show, _sources, _translate, app, counted, err, out, reports_errors, workflow,
 )
 
 
@@ -51,12 +51,22 @@ def translate(
     compute_type: ComputeOption = None,
     fast: FastOption = False,
     models_dir: ModelsDirOption = None,
+    quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
-    """Fill untranslated entries with machine suggestions, marked fuzzy with their origin."""
+    """Fill untranslated entries with machine suggestions, marked fuzzy with their origin.
+
+    An earlier suggestion is replaced only when nobody has edited it since
+    the engine wrote it (its recorded digest): a person's text is left alone.
+    A missing model is named once; the exit status is then 2.
+    """
+    _verbosity(quiet=quiet, no_progress=no_progress)
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
     report = _translate(settings, refresh_mt=refresh_mt)
     _finish(report)
+    if report.missing_models:
+        raise typer.Exit(2)
 
 
 @app.command("compile", cls=_Command)
@@ -134,7 +144,8 @@ def check(
     """QA checks: numbers, protected spans, glossary, punctuation, quotes, whitespace, length, headers, msgfmt -c.
 
     Exit 1 when an error-severity check fails on a reviewed entry or a header.
-    Silence one check on one entry with the flag `#, no-check-<id>`.
+    Silence one check on one entry with a translator comment line
+    `# no-check-<id>: why` (gettext tools keep comments; they drop unknown flags).
     """
     settings = _settings(lang=lang, locale_dir=locale_dir)
     if next(workflow.existing_catalogues(settings, languages=settings.languages), None) is None:
@@ -146,10 +157,14 @@ def check(
         typer.echo(json.dumps([vars(f) for f in findings], ensure_ascii=False, indent=2))
     elif findings:
         table = Table(title=f"{counted(len(findings), 'finding')} ({len(failing)} failing)")
-        for column in ("where", "check", "severity", "problem", "sentence"):
+        places = [f"{_show(f.path)}:{f.line}" if f.line else _show(f.path) for f in findings]
+        # a path is never cut (it must be copied whole); the prose columns wrap at word boundaries instead
+        table.add_column("where", no_wrap=True, min_width=max(map(len, places), default=5))
+        table.add_column("check", no_wrap=True)
+        table.add_column("severity", no_wrap=True)
+        for column in ("problem", "sentence"):
             table.add_column(column, overflow="fold")
-        for f in findings:
-            where = f"{f.path}:{f.line}" if f.line else f.path
+        for f, where in zip(findings, places):
             table.add_row(where, f.check, f.severity + (" (fuzzy)" if f.fuzzy else ""), f.message, f.msgid[:60])
         out.print(table)
     elif not report.skipped:

@@ -186,6 +186,7 @@ def reports_errors(command=None, *, writes: bool = False):
 
         from pipeline.runtime.lock import project_lock
 
+        Verbosity.quiet, Verbosity.progress = False, True  # each command sets its own (one process may run several)
         try:
             settings = load_settings()
             locale_dir = kwargs.get("locale_dir") or settings.locale_dir
@@ -218,7 +219,11 @@ def _settings(*, lang=None, locale_dir=None, **overrides) -> Settings:
 
 
 def _sources(settings: Settings, sources: list[str] | None) -> tuple[str, ...]:
-    return tuple(sources) if sources else settings.sources
+    """Sources named on the command line are relative to the current folder (as a shell user means them);
+    configured `sources` are relative to the project root."""
+    if not sources:
+        return settings.sources
+    return tuple(source if os.path.isabs(source) else os.path.join(os.getcwd(), source) for source in sources)
 
 EngineOption = Annotated[Optional[str], typer.Option(callback=_engine_choice, metavar="ENGINE", help="Translation engine: argos (installed Argos Translate models) or pseudo (pseudo-localisation for QA). Default: [tool.pipeline] engine.")]
 DeviceOption = Annotated[Optional[str], typer.Option(callback=_choice(DEVICES), metavar="|".join(DEVICES), help="Where Argos models run: cpu, cuda or auto.")]
@@ -238,6 +243,46 @@ BundleFormatOption = Annotated[
     Optional[str],
     typer.Option("--format", metavar="FORMAT[,FORMAT...]", help="Bundle formats, comma-separated: txt, json, md, html, mo, zip. Default: all."),
 ]
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print only the outcome of each language, problems and the summary (for cron jobs); no progress bars."),
+]
+NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No progress bars (the output is otherwise the same).")]
+DateOption = Annotated[
+    Optional[str],
+    typer.Option("--date", metavar="YYYY-MM-DD", help="The story's date, printed in each language's format (default: the article's own date line or front matter, else [tool.pipeline.story_dates]; none: no date line)."),
+]
+
+
+def _story_date(value: str | None) -> str | None:
+    """--date checked before anything is read or written."""
+    if value is None:
+        return None
+    from datetime import date
+
+    from pipeline.errors import ConfigError
+
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise ConfigError(f"--date: {value!r} is not a date written YYYY-MM-DD (e.g. 2022-10-06).")
+
+
+class Verbosity:
+    """How much a command prints: `quiet` leaves out stage lines, `progress` shows bars on a terminal."""
+
+    quiet = False
+    progress = True
+
+
+def _verbosity(*, quiet: bool = False, no_progress: bool = False) -> None:
+    Verbosity.quiet = quiet
+    Verbosity.progress = not (quiet or no_progress)
+
+
 PublishFailingOption = Annotated[
     bool,
     typer.Option("--publish-failing", help="Publish translations that fail an error check anyway (recorded in the manifest)."),
@@ -245,10 +290,17 @@ PublishFailingOption = Annotated[
 
 
 def _translate(settings: Settings, *, refresh_mt: bool = False) -> "workflow.Report":
-    """`workflow.translate` with a progress bar per language; prints what each language got."""
+    """`workflow.translate` with a progress bar per language; prints what each language got, and what it left alone."""
     with _progress_bars(settings) as progress:
         report = _interruptible(workflow.translate, settings, languages=settings.languages, refresh_mt=refresh_mt, progress=progress)
     _print_translations(report.results, settings)
+    _print_engine_notes(report)
+    for changed in workflow.changed_articles(settings, settings.sources):
+        err.print(
+            f"note: {changed.source} changed since {_show(changed.template)} was extracted ({changed.added} new, "
+            f"{changed.removed} removed {'sentence' if changed.added + changed.removed == 1 else 'sentences'}); "
+            f"run `pipeline run {changed.source}` to extract, merge and translate them."
+        )
     return report
 
 
@@ -269,20 +321,29 @@ def _progress_bars(settings: Settings):
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    import time
+
     bars: list[Progress] = []
 
     def start(language: str, total: int):
+        if not Verbosity.progress:
+            return None
         if not bars:
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
             bars.append(Progress(*columns, console=err))
             bars[0].start()
         progress = bars[0]
         task = progress.add_task(f"{settings.engine} {settings.source_language}→{language}", total=total, rate="")
+        started = time.monotonic()
+        done = [0.0]
 
         def advance(count: float) -> None:
+            # The rate is sentences done over the time since this language started: rich's own speed
+            # averages the last few updates only, and an engine reports whole batches at once.
+            done[0] += count
             progress.advance(task, count)
-            speed = progress.tasks[task].speed
-            progress.update(task, rate=f"{speed:.1f} sentences/s" if speed else "")
+            elapsed = time.monotonic() - started
+            progress.update(task, rate=f"{done[0] / elapsed:.1f} sentences/s" if elapsed >= 0.5 else "")
 
         return advance
 
@@ -294,20 +355,55 @@ def _progress_bars(settings: Settings):
 
 
 def _print_translations(results, settings: Settings) -> None:
+    if Verbosity.quiet:
+        return
     for result in results:
         flagged = f", {len(result.flagged)} flagged for review" if result.flagged else ""
         out.print(f"{result.language}: {counted(result.entries, 'entry', 'entries')} filled by {settings.engine} (fuzzy){flagged}")
 
 
-def _finish(report: "workflow.Report") -> None:
-    """Print what the verb skipped (one line each) and exit with the report's status."""
+def _print_engine_notes(report) -> None:
+    """One line for every missing model of the run (never one per language), one for the edits left alone."""
+    if report.missing_models:
+        pairs = ", ".join(f"{s} → {t}" for s, t in report.missing_models)
+        first = report.missing_models[0]
+        err.print(
+            f"note: no machine-translation model installed for {pairs}; their missing sentences wait for translators. "
+            f"Install one per pair: `pipeline models install {first[0]} {first[1]}` (or `pipeline models install FILE.argosmodel` offline)."
+        )
+    if report.left_alone:
+        err.print(
+            f"note: {counted(report.left_alone, 'machine suggestion')} edited by a person left alone (still fuzzy: review them, "
+            "then remove the fuzzy flag)."
+        )
+
+
+def _finish(report: "workflow.Report", *, outcome: bool = False) -> None:
+    """Print what the verb skipped (one line each) and exit with the report's status.
+
+    With *outcome* (`bundle`, `run`) the last line says what the exit status
+    means, in the words of the README's table of outcomes.
+    """
     for skipped in report.skipped:
         err.print(f"error: {skipped.reason}")
     if report.skipped:
         what = ", ".join(dict.fromkeys(f"{s.domain} [{s.language}]" if s.domain else s.language for s in report.skipped))
         err.print(f"skipped: {what}; everything else completed.")
+    if outcome:
+        for label in dict.fromkeys(f"{s.domain} [{s.language}]" for s in report.skipped if s.domain):
+            out.print(f"{label}: failed, not published (the error above)")
+        out.print(OUTCOME_WORDS[report.exit_code] + f" (exit {report.exit_code})")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
+
+
+OUTCOME_WORDS = {
+    0: "outcome: every language published",
+    1: "outcome: a check failed; a translation or catalogue is held back",
+    2: "outcome: broken input, usage or engine; see the errors above",
+    3: "outcome: waiting for translators or reviewers; previews written, not published",
+}
+"""The summary line of `bundle` and `run` for each exit status (the README's table of outcomes)."""
 
 
 def _nothing_found(settings: Settings) -> None:
@@ -328,6 +424,8 @@ def _show(path: Path) -> str:
 
 
 def _print_updates(results) -> None:
+    if Verbosity.quiet:
+        return
     for result in results:
         r = result.report
         state = "written" if result.changed else "unchanged"
@@ -338,22 +436,26 @@ def _print_updates(results) -> None:
         )
 
 
-def _print_bundles(results) -> bool:
-    """Print one line per bundle (and each held-back sentence); True when a failing translation was held back."""
+def _print_bundles(results, *, out_dir: Path | None = None) -> bool:
+    """Print one line per language with its state and why (and each held-back sentence); True when something is held back."""
     held = False
     for result in results:
-        if result.bundled:
-            fallback = f", {counted(len(result.fallback), 'sentence falls', 'sentences fall')} back to the source" if result.fallback else ""
-            out.print(f"{result.domain} [{result.language}]: bundled, {result.completeness:.1f}% translated{fallback}")
+        label = f"{result.domain} [{result.language}]"
+        if result.state == "published":
+            fallback = f"; {counted(len(result.fallback), 'sentence is', 'sentences are')} printed in the source language" if result.fallback else ""
+            ready = "translated (fuzzy included)" if result.manifest_entry.get("use_fuzzy") else "reviewed"
+            out.print(f"{label}: published, {result.completeness:.1f}% {ready}{fallback}")
         else:
-            out.print(f"{result.domain} [{result.language}]: not bundled, {result.manifest_entry.get('reason') or 'below the threshold'}")
+            where = ""
+            if result.files:
+                where = f"; draft in {_show(result.files[0].parent)}/"
+            out.print(f"{label}: {result.state}, not published: {result.reason or ''}{where}")
         for item in result.held_back:
             held = True
-            where = f" (line {item.line})" if item.line else ""
-            err.print(f"{result.domain} [{result.language}]: not published{where}, fails [{item.check}] {item.message}: {item.msgid[:60]}")
+            line = f" (line {item.line})" if item.line else ""
+            err.print(f"{label}: not published{line}, fails [{item.check}] {item.message}: {item.msgid[:60]}")
         for item in result.published_failing:
-            err.print(f"{result.domain} [{result.language}]: published on request although it fails [{item.check}]: {item.msgid[:60]}")
-        if result.manifest_entry.get("catalogue_errors") and not result.bundled:
+            err.print(f"{label}: published on request although it fails [{item.check}]: {item.msgid[:60]}")
+        if result.state == "held back":
             held = True
     return held
-

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 from pipeline.cli.common import (
-    BundleFormatOption, ComputeOption, DeviceOption, EngineOption, FastOption, LangOption, LocaleOption, ModelsDirOption, PublishFailingOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _interruptible, _print_bundles, _print_translations, _print_updates, _progress_bars, _settings, _show, _sources, app, counted, err, out, reports_errors, workflow,
+    DateOption, NoProgressOption, Verbosity, QuietOption, _print_engine_notes, _story_date, _verbosity, BundleFormatOption, ComputeOption, DeviceOption, EngineOption, FastOption, LangOption, LocaleOption, ModelsDirOption, PublishFailingOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _interruptible, _print_bundles, _print_translations, _print_updates, _progress_bars, _settings, _show, _sources, app, counted, err, out, reports_errors, workflow,
 )
 
 
@@ -23,19 +23,26 @@ def bundle(
     use_fuzzy: Annotated[bool, typer.Option(help="Use fuzzy (unreviewed) translations too.")] = False,
     format: BundleFormatOption = None,
     publish_failing: PublishFailingOption = False,
+    date: DateOption = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Rebuild each article in each language under dist/<domain>/<lang>/ (txt, json, md, html, mo), plus manifest.json and dist/<domain>.zip.
+    """Publish each article in each language under dist/<domain>/<lang>/ (txt, json, md, html, mo), plus manifest.json and dist/<domain>.zip.
 
-    A translation that fails an error check is not published (its sentence
-    falls back to the source) and the exit status is 1, unless --publish-failing.
+    A language is published only when every sentence has a reviewed
+    translation that passes the checks (bundle_threshold); otherwise it gets
+    a draft preview under dist/<domain>/preview/<lang>/. Exit 0: all
+    published; 3: waiting for translators or reviewers; 1: a check failed;
+    2: broken input, usage or engine.
     """
+    _verbosity(quiet=quiet)
+    story_date = _story_date(date)
     settings = _settings(lang=lang, locale_dir=locale_dir)
     report = workflow.bundle(
         settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,
-        use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing,
+        use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing, story_date=story_date,
     )
     _print_bundles(report.results)
-    _finish(report)
+    _finish(report, outcome=True)
 
 
 @app.command(cls=_Command)
@@ -54,24 +61,44 @@ def run(
     models_dir: ModelsDirOption = None,
     format: BundleFormatOption = None,
     publish_failing: PublishFailingOption = False,
+    date: DateOption = None,
+    quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
-    """Extract, update, translate what is missing, compile, bundle and write dist/<domain>/review.html: the whole job."""
+    """Extract, update, translate what is missing, compile, publish (or preview) and write dist/<domain>/review.html: the whole job.
+
+    Exit 0: every language published; 3: waiting for translators or
+    reviewers (previews written); 1: a check failed; 2: broken input, usage
+    or engine. The README's table of outcomes lists them.
+    """
     from pipeline.bundle import parse_formats
 
     parse_formats(format)  # a bad --format stops the run before anything is written
+    story_date = _story_date(date)
+    _verbosity(quiet=quiet, no_progress=no_progress)
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
+
+    def announce(stage, stage_report):
+        # each stage's lines as soon as it ends: merges before the translation bars, not after
+        if stage == "update":
+            _print_updates(stage_report.results)
+        elif stage == "translate":
+            _print_translations(stage_report.results, settings)
+        elif stage == "bundle":
+            _print_bundles(stage_report.results)
+        elif stage == "report" and not Verbosity.quiet:
+            for path in stage_report.results:
+                out.print(f"{_show(path)}: review page written")
+
     with _progress_bars(settings) as progress:
         report = _interruptible(
             workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,
             use_fuzzy=use_fuzzy or None, formats=format, publish_failing=publish_failing, progress=progress,
+            announce=announce, story_date=story_date,
         )
-    _print_updates(report.updated.results)
-    _print_translations(report.translated.results, settings)
-    _print_bundles(report.bundled.results)
-    for path in report.review:
-        out.print(f"{_show(path)}: review page written")
-    _finish(report)
+    _print_engine_notes(report)
+    _finish(report, outcome=True)
 
 
 @app.command(cls=_Command)

@@ -1,8 +1,11 @@
 """Fill the untranslated entries of catalogues with an engine's suggestions.
 
 Every suggestion is written `fuzzy` with a translator comment naming its
-origin, so gettext ignores it until a translator reviews it, and a human
-translation is never touched.
+origin and the digest of what the engine wrote (`# machine output sha256:`),
+so gettext ignores it until a translator reviews it. A machine never
+overwrites a person: an engine replaces an earlier suggestion (pseudo
+output, or with `--refresh-mt`) only when its digest proves nobody changed
+it; an edited one stays, still fuzzy, and is counted as left alone.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Callable
 
 import polib
 
-from pipeline.gettext.provenance import MT_MARK, REVIEW_MARK, is_machine, set_note
+from pipeline.gettext.provenance import DIGEST_MARK, MT_MARK, REVIEW_MARK, engine_wrote, is_machine, output_digest, set_note
 from pipeline.engines import Engine, produces_translations, provenance_line
 from pipeline.errors import TranslationInterrupted
 from pipeline.article.protect import mask, unmask
@@ -26,6 +29,7 @@ class TranslateResult:
     sentences: int = 0  # distinct sentences sent to the engine
     entries: int = 0  # catalogue entries filled
     flagged: list[str] = field(default_factory=list)  # msgids whose protected spans were lost
+    left_alone: int = 0  # earlier machine suggestions a person edited: not replaced
 
 
 def pending_entries(po: polib.POFile, *, refresh_mt: bool = False, replace_placeholders: bool = True) -> list[polib.POEntry]:
@@ -41,9 +45,27 @@ def pending_entries(po: polib.POFile, *, refresh_mt: bool = False, replace_place
     for entry in po:
         if entry.obsolete or not entry.msgid or entry.msgid_plural:
             continue  # plural entries are left to translators: one sentence cannot fill every form
-        if not entry.msgstr or (refresh_mt and is_machine(entry)) or (replace_placeholders and is_placeholder(entry)):
+        if not entry.msgstr or (_replaceable(entry, refresh_mt, replace_placeholders) and engine_wrote(entry)):
             pending.append(entry)
     return pending
+
+
+def edited_suggestions(po: polib.POFile, *, refresh_mt: bool = False, replace_placeholders: bool = True) -> list[polib.POEntry]:
+    """Suggestions an engine would replace but a person has changed since it wrote them: left alone."""
+    from pipeline.engines import is_placeholder  # noqa: F401 (the registry is loaded)
+
+    return [
+        entry for entry in po
+        if not entry.obsolete and entry.msgid and not entry.msgid_plural and entry.msgstr
+        and _replaceable(entry, refresh_mt, replace_placeholders) and not engine_wrote(entry)
+    ]
+
+
+def _replaceable(entry: polib.POEntry, refresh_mt: bool, replace_placeholders: bool) -> bool:
+    """An unreviewed machine suggestion this run's engine would redo (proof of authorship aside)."""
+    from pipeline.engines import is_placeholder
+
+    return (refresh_mt and is_machine(entry)) or (replace_placeholders and is_placeholder(entry))
 
 
 def fill_catalogues(
@@ -86,7 +108,7 @@ def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:
         if output is None:
             continue
         text, lost = unmask(output, originals)
-        notes = [origin]
+        notes = [origin, DIGEST_MARK + output_digest(text)]
         if lost:
             result.flagged.append(msgid)
             notes.append(REVIEW_MARK + "the engine dropped " + ", ".join(lost) + "; restore them")
@@ -94,6 +116,6 @@ def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:
             entry.msgstr = text
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
-            set_note(entry, (MT_MARK, REVIEW_MARK), *notes)
+            set_note(entry, (MT_MARK, DIGEST_MARK, REVIEW_MARK), *notes)
             result.entries += 1
         result.sentences += 1

@@ -16,6 +16,7 @@ MT_MARK = "machine translation: "  # starts the translator comment of every MT s
 TM_MARK = "translation memory: "  # an answer the translation memory gave
 REVIEW_MARK = "needs review: "  # what a reviewer must look at (an engine dropped a placeholder)
 BACK_MARK = "back-translation chrF: "  # `roundtrip --back-translate`'s score
+DIGEST_MARK = "machine output sha256: "  # proof that the engine wrote the msgstr and nobody changed it since
 
 
 def comment_lines(entry: polib.POEntry) -> list[str]:
@@ -45,3 +46,21 @@ def set_note(entry: polib.POEntry, marker: str | tuple[str, ...], *texts: str, f
 def is_machine(entry: polib.POEntry) -> bool:
     """True when the entry's translation is an unreviewed machine suggestion."""
     return entry.fuzzy and any(line.startswith(MT_MARK) for line in comment_lines(entry))
+
+
+def output_digest(text: str) -> str:
+    """The digest an engine records of its own output (the first 16 hex digits of the SHA-256 of the msgstr)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def engine_wrote(entry: polib.POEntry) -> bool:
+    """True when *entry*'s msgstr is exactly what an engine wrote: its recorded digest matches.
+
+    Only such an entry may be replaced by an engine. A suggestion a person
+    edited (or one from before digests were recorded) has no matching
+    digest, and is a person's text.
+    """
+    recorded = notes(entry, DIGEST_MARK)
+    return bool(entry.msgstr) and bool(recorded) and recorded[0].strip() == output_digest(entry.msgstr)

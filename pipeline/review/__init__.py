@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 import polib
 
 from pipeline.article import Article
-from pipeline.gettext.provenance import BACK_MARK, MT_MARK, TM_MARK, is_machine
+from pipeline.gettext.provenance import BACK_MARK, DIGEST_MARK, MT_MARK, REVIEW_MARK, TM_MARK, comment_lines, engine_wrote, is_machine
 from pipeline.gettext.provenance import notes as _comment_values
 from pipeline.gettext.languages import Language
 from pipeline.gettext.stats import CatalogueStats
@@ -34,6 +34,7 @@ STATES = {
     "failing": ("fails a check", "✗"),
 }
 NEEDS_WORK = {"memory", "machine", "fuzzy", "missing", "failing"}
+_MARKS = (MT_MARK, TM_MARK, REVIEW_MARK, BACK_MARK, DIGEST_MARK)  # the pipeline's own comment lines
 
 
 @dataclass
@@ -48,6 +49,12 @@ class SentenceView:
     memory: str | None = None  # "82% match"
     back_translation: str | None = None  # "61.2 (…)"
     location: str | None = None  # "locale/uk/LC_MESSAGES/article.po:37"
+    previous_source: str | None = None  # the `#| msgid` of a fuzzy entry: the English it was translated from
+    comments: list[str] = field(default_factory=list)  # the translator's own comment lines
+    review_notes: list[str] = field(default_factory=list)  # `# needs review:` notes
+    printed: str = ""  # what the bundle prints for this sentence
+    prints_source: bool = True  # the bundle prints the source (no usable translation, or held back)
+    edited_suggestion: bool = False  # a machine suggestion a person has changed since (left alone by engines)
 
 
 @dataclass
@@ -109,16 +116,27 @@ def language_view(
     location: str,
     manifest: dict | None,
     problem: str = "",
+    use_fuzzy: bool = False,
+    publish_failing: bool = False,
 ) -> LanguageView:
     """Build one language's view of *article* from its catalogue, its QA findings and the bundle manifest.
 
     *findings* are the catalogue's (`checks.check_catalogue`, computed once
     by the caller, as for the gate): nothing here checks again. *problem*
-    says why the catalogue could not be read (then *po* is None).
+    says why the catalogue could not be read (then *po* is None). What the
+    bundle prints for each sentence follows the bundle's own rule (the
+    gate's `translations` and held-back findings, *use_fuzzy*,
+    *publish_failing*).
     """
     from babel import Locale
 
+    from pipeline.bundle.gate import gate_failures, translations
+
     entries = {e.msgid: e for e in po if e.msgid and not e.obsolete} if po is not None else {}
+    usable = translations(po, use_fuzzy=use_fuzzy) if po is not None else {}
+    held, _ = gate_failures(findings, usable)
+    held_ids = set() if publish_failing else {h.msgid for h in held}
+    published = {msgid: text for msgid, text in usable.items() if msgid not in held_ids}
     by_msgid: dict[str, list] = {}
     for finding in findings:
         by_msgid.setdefault(finding.msgid, []).append(finding)
@@ -131,6 +149,7 @@ def language_view(
             state = sentence_state(entry, found)
             memory = _comment_values(entry, TM_MARK)
             back = _comment_values(entry, BACK_MARK)
+            printed = published.get(segment.msgid)
             sentences.append(
                 SentenceView(
                     source=segment.msgid,
@@ -141,6 +160,13 @@ def language_view(
                     memory=memory[0] if memory else None,
                     back_translation=back[0] if back else None,
                     location=f"{location}:{entry.linenum}" if entry is not None and entry.linenum else None,
+                    previous_source=entry.previous_msgid if entry is not None and entry.fuzzy and entry.previous_msgid else None,
+                    comments=[line for line in comment_lines(entry) if not line.startswith(_MARKS)] if entry is not None else [],
+                    review_notes=_comment_values(entry, REVIEW_MARK),
+                    printed=printed if printed is not None else segment.msgid,
+                    prints_source=printed is None,
+                    edited_suggestion=entry is not None and is_machine(entry) and not engine_wrote(entry)
+                    and bool(_comment_values(entry, DIGEST_MARK)),
                 )
             )
         blocks.append(BlockView(block.role, block.caption_credit, sentences))
@@ -151,14 +177,15 @@ def language_view(
         if entry is not None:
             bundled = bool(entry.get("bundled"))
             held = len(entry.get("held_back") or [])
+            state = entry.get("state") or ("published" if bundled else "preview")
             if bundled:
-                note = "bundled"
-                if entry.get("stale"):
-                    note += " (by an earlier run)"
+                note = "published"
                 if held:
                     note += f"; {counted(held, 'failing translation')} held back"
             else:
-                note = f"not bundled: {entry.get('reason') or ''}".strip()
+                note = f"{state}: {entry.get('reason') or ''}".strip()
+            if entry.get("stale"):
+                note += f" (stale: {entry.get('stale_reason') or 'built by an earlier run'})"
     elif manifest:
         note = "the bundle is of an older version of the article"
     if problem:
@@ -189,7 +216,9 @@ h1{font-size:1.35rem;margin:1rem 0 .25rem}h2{font-size:1.15rem;margin:1rem 0 .5r
 table.summary{border-collapse:collapse;margin:.75rem 0;font-size:.9rem;width:100%}
 .summary th,.summary td{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:right;white-space:nowrap}
 .summary th:first-child,.summary td:first-child{text-align:left}
-.summary td.note{text-align:left;white-space:normal;color:#57606a;max-width:24rem}
+.summary td.note{text-align:left;white-space:normal;color:#57606a;min-width:12rem;max-width:24rem}
+.summary th{white-space:normal;vertical-align:bottom;font-size:.85rem}
+.table-scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 .bar{display:inline-block;width:8rem;height:.7rem;background:#eaeef2;border-radius:4px;vertical-align:middle;overflow:hidden;border:1px solid #d0d7de}
 .bar>span{display:block;height:100%;background:var(--reviewed)}
 .yes{color:var(--reviewed);font-weight:600}.no{color:var(--failing);font-weight:600}
@@ -214,7 +243,13 @@ ul.findings{margin:.2rem 0;padding-left:1.1rem}
 .sev-error{color:var(--failing);font-weight:600}.sev-warning{color:var(--fuzzy);font-weight:600}
 code.loc{background:#eaeef2;padding:0 .3rem;border-radius:4px}
 button.copy{font:inherit;font-size:.75rem;padding:0 .4rem;margin-left:.3rem;cursor:pointer}
-.legend span{margin-right:.9rem;white-space:nowrap}
+.legend{display:flex;flex-wrap:wrap;gap:.2rem .9rem}.legend span{white-space:nowrap}
+.change,.comments,.review-note,.prints{margin-top:.2rem}
+.diff del{background:#ffebe9;color:#82071e}.diff ins{background:#dafbe1;color:#116329;text-decoration:none}
+.review-note{color:var(--failing)}.prints.source-printed{color:#9a6700}.edited{color:var(--fuzzy);font-weight:600}
+.source,.target,.details{overflow-wrap:anywhere;min-width:0}
+@media (max-width:640px){header,main{padding:0 .6rem}.sentence{grid-template-columns:1fr}
+h1{font-size:1.15rem}.bar{width:4rem}nav.tabs button{padding:.3rem .5rem}}
 body.needs-work-only .sentence:not(.needs-work),body.needs-work-only .block:not(.has-work){display:none}
 @media print{.controls,nav.tabs,button.copy{display:none}.js section.language[hidden]{display:block}
 section.language{break-before:page}.sentence{background:none}}
@@ -282,9 +317,9 @@ def _summary_row(view: LanguageView) -> str:
     if view.bundled is None:
         bundled = '<td class="bundled" data-bundled="unknown">—</td>'
     elif view.bundled:
-        bundled = '<td class="bundled yes" data-bundled="yes">✓ yes</td>'
+        bundled = '<td class="bundled yes" data-bundled="yes">✓ published</td>'
     else:
-        bundled = '<td class="bundled no" data-bundled="no">✗ no</td>'
+        bundled = '<td class="bundled no" data-bundled="no">✗ not published</td>'
     return (
         f'<tr class="language-summary" data-language="{_e(lang.code)}"><td><a href="#lang-{_e(lang.code)}">{_e(lang.code)}</a> '
         f'<span lang="{_e(_html_lang(lang.code))}" dir="{_e(view.text_direction)}">{_e(lang.native_name)}</span></td>'
@@ -302,6 +337,8 @@ def _sentence(view: LanguageView, sentence: SentenceView, source_language: str) 
         else f'<div class="target empty" lang="{_e(lang)}" dir="{_e(view.text_direction)}">(no translation: the bundle uses the source)</div>'
     )
     details = [f'<span class="state" data-state="{_e(sentence.state)}">{symbol} {_e(words)}</span>']
+    if sentence.edited_suggestion:
+        details.append(' · <span class="edited">edited by a person since the engine wrote it (engines leave it alone)</span>')
     if sentence.location:
         details.append(
             f' · <code class="loc">{_e(sentence.location)}</code><button type="button" class="copy" data-location="{_e(sentence.location)}">copy</button>'
@@ -312,6 +349,18 @@ def _sentence(view: LanguageView, sentence: SentenceView, source_language: str) 
         details.append(f" · translation memory: {_e(sentence.memory)}")
     if sentence.back_translation:
         details.append(f" · back-translation chrF: {_e(sentence.back_translation)}")
+    extra = []
+    if sentence.previous_source is not None and sentence.previous_source != sentence.source:
+        extra.append(f'<div class="change">the English changed: <span class="diff">{word_diff(sentence.previous_source, sentence.source)}</span></div>')
+    if sentence.comments:
+        extra.append('<div class="comments">translator’s comment: ' + " / ".join(_e(c) for c in sentence.comments) + "</div>")
+    for note in sentence.review_notes:
+        extra.append(f'<div class="review-note">needs review: {_e(note)}</div>')
+    if sentence.prints_source:
+        extra.append(f'<div class="prints source-printed">the bundle prints the English source: <span lang="{_e(_html_lang(source_language))}">{_e(sentence.printed)}</span></div>')
+    else:
+        extra.append(f'<div class="prints">the bundle prints: <span lang="{_e(lang)}" dir="{_e(view.text_direction)}">{_e(sentence.printed)}</span></div>')
+    details.append("".join(extra))
     if sentence.findings:
         items = "".join(
             f'<li><span class="sev-{_e(f.severity)}">{_e(f.severity)}</span> [<code>{_e(f.check)}</code>] {_e(f.message)}</li>'
@@ -323,6 +372,24 @@ def _sentence(view: LanguageView, sentence: SentenceView, source_language: str) 
         f'<div class="source" lang="{_e(_html_lang(source_language))}">{_e(sentence.source)}</div>{target}'
         f'<div class="details">{"".join(details)}</div></div>'
     )
+
+
+def word_diff(old: str, new: str) -> str:
+    """An HTML word diff of *old* against *new* (`<del>` removed, `<ins>` added), every word escaped."""
+    import difflib
+    import re
+
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(_e("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{_e(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{_e(''.join(b[j1:j2]))}</ins>")
+    return "".join(parts)
 
 
 def _language_section(view: LanguageView, source_language: str) -> str:
@@ -360,6 +427,7 @@ def render_review(data: ReviewData, *, source_language: str = "en") -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="pipeline-languages" content="{_e(",".join(v.language.code for v in data.languages))}">
 <title>Review: {_e(headline)}</title>
 <style>{_CSS}</style>
 </head>
@@ -367,12 +435,14 @@ def render_review(data: ReviewData, *, source_language: str = "en") -> str:
 <header>
 <h1>Review: <span lang="{_e(_html_lang(source_language))}">{_e(headline)}</span></h1>
 <div class="meta">Source <code>{_e(article.path)}</code> · SHA-256 {_e(article.sha256[:12])}… · {counted(len(article.segments), 'sentence')} · page written {_e(data.generated_at)}</div>
+<div class="table-scroll" tabindex="0" role="region" aria-label="Where each language stands">
 <table class="summary">
-<thead><tr><th>language</th><th>complete</th><th>reviewed</th><th>from memory</th><th>machine</th><th>fuzzy</th><th>missing</th><th>failing checks</th><th>entries</th><th>bundled</th><th></th></tr></thead>
+<thead><tr><th>language</th><th>complete</th><th>reviewed</th><th>from memory</th><th>machine</th><th>fuzzy</th><th>missing</th><th>failing checks</th><th>entries</th><th>published</th><th>state</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
 </table>
+</div>
 <div class="meta">Counts are catalogue entries, as <code>pipeline status</code> gives them; “from memory” counts entries answered by the translation memory that still carry its note; “failing checks” counts error findings on reviewed entries.</div>
 <div class="controls"><label><input type="checkbox" id="needs-work"> show only sentences that need work (to review, missing, failing; link: <code>review.html#needs-work</code>)</label>
 <span class="legend">{legend}</span></div>

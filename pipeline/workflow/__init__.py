@@ -18,7 +18,7 @@ from pipeline.workflow.discovery import (
     template_path,
 )
 from pipeline.workflow.extraction import ExtractResult, extract
-from pipeline.workflow.job import RunReport, run
+from pipeline.workflow.job import ChangedArticle, RunReport, changed_articles, run
 from pipeline.workflow.memory import MemoryResult, memory_export, memory_import, memory_rebuild
 from pipeline.workflow.merging import UpdateResult, update
 from pipeline.workflow.outcome import Report, Skipped
@@ -29,7 +29,7 @@ from pipeline.workflow.standing import check, status, status_document
 from pipeline.workflow.translation import ProgressFactory, TranslationJob, translate, translation_jobs
 
 __all__ = [
-    "BackTranslation", "Catalogues", "ExtractResult", "MemoryResult", "ProgressFactory", "Report", "RoundtripResult",
+    "BackTranslation", "Catalogues", "ChangedArticle", "changed_articles", "ExtractResult", "MemoryResult", "ProgressFactory", "Report", "RoundtripResult",
     "RunReport", "Skipped", "TranslationJob", "UpdateResult", "back_translate", "bundle", "catalogue_files", "check",
     "compile_all", "existing_catalogues", "extract", "known_domains", "load_articles", "memory_export", "memory_import",
     "memory_rebuild", "reference", "report", "roundtrip", "run", "status", "status_document", "template_path",

@@ -36,23 +36,40 @@ class Skipped:
     __hash__ = None
 
 
+EXIT_PUBLISHED = 0
+"""Everything done (for `bundle` and `run`: every language published)."""
+EXIT_CHECK_FAILED = 1
+"""A check failed: a translation or a catalogue fails an error check (held back)."""
+EXIT_BROKEN = 2
+"""Broken input, usage or engine: a catalogue or source cannot be used, an option is wrong, an engine failed."""
+EXIT_WAITING = 3
+"""Waiting for translators or reviewers: a language is a preview (nothing broken, no check failed)."""
+
+
 @dataclass
 class Report:
     """What one verb did: its results, what it skipped and why, and its exit status.
 
     One catalogue's failure never stops another language: the verb skips it,
-    records why here, and finishes the rest; the exit status is then 2.
+    records why here, and finishes the rest. The exit status is the worst
+    outcome: 2 (something skipped: broken) over 1 (a check failed) over 3
+    (a language waits for translators or reviewers) over 0.
     """
 
     results: list = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     failed_checks: int = 0  # error-severity findings on reviewed entries (exit 1)
+    waiting: list[str] = field(default_factory=list)  # languages (domain [lang]) published as a preview only (exit 3)
+    missing_models: list[tuple[str, str]] = field(default_factory=list)  # (source, target) pairs no installed model translates
+    left_alone: int = 0  # machine suggestions a person edited, which the engine did not replace
 
     @property
     def exit_code(self) -> int:
         if self.skipped:
-            return 2
-        return 1 if self.failed_checks else 0
+            return EXIT_BROKEN
+        if self.failed_checks:
+            return EXIT_CHECK_FAILED
+        return EXIT_WAITING if self.waiting else EXIT_PUBLISHED
 
     def skip(self, language: str, domain: str | None, error: Exception) -> None:
         """Record that *language* (in *domain*) was skipped because of *error*; once per reason."""
@@ -63,6 +80,9 @@ class Report:
         for item in other.skipped:
             self._add(item)
         self.failed_checks += other.failed_checks
+        self.waiting.extend(w for w in other.waiting if w not in self.waiting)
+        self.missing_models.extend(p for p in other.missing_models if p not in self.missing_models)
+        self.left_alone += other.left_alone
 
     def _add(self, item: Skipped) -> None:
         if item not in self.skipped:

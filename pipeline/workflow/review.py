@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.errors import CatalogueError, OutputError
+from pipeline.errors import CatalogueError, OutputError, PipelineError
 from pipeline.gettext.catalogue import catalogue_path
 from pipeline.gettext.languages import language
 from pipeline.settings import Settings
@@ -21,11 +21,17 @@ def report(
     languages: tuple[str, ...],
     out_dir: Path | None = None,
     catalogues: Catalogues | None = None,
+    use_fuzzy: bool | None = None,
+    publish_failing: bool = False,
 ) -> Report:
     """Write `<out>/<domain>/review.html` for each source: where every language stands, sentence by sentence.
 
     Results are the pages written. A catalogue that cannot be read is shown
-    on the page with why, and skipped in the report (exit 2).
+    on the page with why, and skipped in the report (exit 2). A scoped run
+    (`--lang uk`) keeps the other languages the page already showed, in
+    their order (the page names them in a `pipeline-languages` meta tag):
+    their tabs are rebuilt from their own catalogues and the manifest, so
+    nothing about them changes unless their catalogue did.
     """
     from pipeline.bundle import guard_folder, read_manifest
     from pipeline.review import ReviewData, language_view, now_text, render_review
@@ -42,7 +48,14 @@ def report(
         folder = out_dir / item.domain
         manifest = read_manifest(folder)
         views = []
-        for code in languages:
+        shown = _page_languages(folder / "review.html", languages)
+        kept = tuple(code for code in shown if code not in languages)
+        if kept:
+            rows.update(
+                (stats.language, (stats, failed))
+                for stats, failed in status(settings, languages=kept, domains=[item.domain], catalogues=catalogues).results
+            )
+        for code in shown:
             lang = language(code)
             path = catalogue_path(settings.locale_path, lang.code, item.domain)
             problem = ""
@@ -59,6 +72,7 @@ def report(
                 language_view(
                     item, po, lang, stats=stats, failed_checks=failed, findings=findings,
                     location=reference(settings, path), manifest=manifest, problem=problem,
+                    use_fuzzy=settings.use_fuzzy if use_fuzzy is None else use_fuzzy, publish_failing=publish_failing,
                 )
             )
         target = folder / "review.html"
@@ -67,3 +81,24 @@ def report(
         write_text(target, render_review(ReviewData(item, views, now_text()), source_language=settings.source_language))
         written.results.append(target)
     return written
+
+
+def _page_languages(page: Path, languages: tuple[str, ...]) -> list[str]:
+    """The languages the page shows: those it showed before, in their order, then *languages* not among them."""
+    import re
+
+    shown: list[str] = []
+    try:
+        if not page.is_symlink() and page.is_file():
+            with page.open(encoding="utf-8", errors="replace") as stream:
+                head = stream.read(4096)
+            found = re.search(r'<meta name="pipeline-languages" content="([A-Za-z0-9_,@-]*)">', head)
+            if found:
+                for code in filter(None, found.group(1).split(",")):
+                    try:
+                        shown.append(language(code).code)
+                    except PipelineError:
+                        continue
+    except OSError:
+        shown = []
+    return list(dict.fromkeys([*shown, *(language(code).code for code in languages)]))

@@ -9,8 +9,8 @@ from typing import Callable
 import polib
 
 from pipeline.engines import Engine, produces_translations
-from pipeline.engines.fill import TranslateResult, fill_catalogues, pending_entries
-from pipeline.errors import CatalogueError, EngineError, TranslationInterrupted
+from pipeline.engines.fill import TranslateResult, edited_suggestions, fill_catalogues, pending_entries
+from pipeline.errors import CatalogueError, EngineError, MissingModelError, TranslationInterrupted
 from pipeline.gettext.catalogue import Catalogue, write_catalogue
 from pipeline.gettext.languages import language
 from pipeline.settings import Settings
@@ -30,6 +30,7 @@ class TranslationJob:
     pending: int
     source_language: str
     refresh_mt: bool = False
+    left_alone: int = 0  # suggestions a person edited, which the engine will not replace
 
     @property
     def paths(self) -> list[Path]:
@@ -82,9 +83,10 @@ def translation_jobs(
                     raise
                 report.skip(lang.code, domain, exc)
         pending = len({e.msgid for c in opened for e in pending_entries(c.po, refresh_mt=refresh_mt, replace_placeholders=replace)})
+        edited = sum(len(edited_suggestions(c.po, refresh_mt=refresh_mt, replace_placeholders=replace)) for c in opened)
         if pending:  # the job changes these: never the copies other stages read
             opened = [catalogues.fresh(c.path, language=lang) for c in opened]
-        jobs.append(TranslationJob(lang.code, opened, pending, settings.source_language, refresh_mt))
+        jobs.append(TranslationJob(lang.code, opened, pending, settings.source_language, refresh_mt, edited))
     return jobs
 
 
@@ -104,6 +106,10 @@ def translate(
     catalogue cannot be read, or whose model is missing or fails, is skipped
     and reported; the others are translated. An interruption (Ctrl-C,
     SIGTERM) saves what was finished and is raised again for the caller.
+    A missing model is not a skip: its pair is listed in
+    `report.missing_models` (the CLI names them all in one line) and the
+    language's missing sentences wait for translators. Suggestions a person
+    edited are never replaced; `report.left_alone` counts them.
     """
     from pipeline.engines import engine_from_settings
 
@@ -112,6 +118,7 @@ def translate(
     for job in translation_jobs(
         settings, languages=languages, domains=domains, refresh_mt=refresh_mt, report=report, catalogues=catalogues
     ):
+        report.left_alone += job.left_alone
         if not job.pending:
             continue
         try:
@@ -123,6 +130,9 @@ def translate(
         except TranslationInterrupted as stop:
             stop.saved = job.save()
             raise
+        except MissingModelError:
+            report.missing_models.append((settings.source_language, job.language))
+            continue
         except (EngineError, CatalogueError) as exc:
             report.skip(job.language, None, exc)
             continue
