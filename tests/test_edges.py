@@ -109,3 +109,131 @@ def test_an_entry_hidden_in_a_comment_by_a_lone_cr_is_refused_not_dropped():
     assert b'\rmsgstr "\xd0\x94' in data  # the whole entry is now the tail of a comment line
     with pytest.raises(CatalogueError, match=r"x.po:\d+: lines end with a lone carriage return \(.*3 entries in the file, 2 readable"):
         parse_catalogue(data, path="x.po")
+
+
+# -- 2. exact means exact ----------------------------------------------------------------------
+
+
+def test_the_memory_writes_a_reviewed_translation_only_for_the_identical_sentence(tmp_path):
+    from pipeline.memory import MemoryEntry, TranslationMemory, apply_memory
+
+    with TranslationMemory(tmp_path / "m.sqlite", language="uk") as memory:
+        memory.add("other.po", [
+            MemoryEntry(None, "done.\n", "готово.\n", ("other",)),
+            MemoryEntry(None, "            %s", "            %s", ("other",)),
+            MemoryEntry("menu", "Open", "Відкрити", ("other",)),
+            MemoryEntry(None, "Kyiv", "Київ", ("other",)),
+        ])  # fmt: skip
+        po = new_catalogue(polib.POFile(), UK)
+        for msgctxt, msgid, flags in ((None, "done.", []), (None, "%s", ["c-format"]), (None, "Open", []), (None, "Kyiv", []), (None, "\nKyiv\n", [])):
+            po.append(polib.POEntry(msgctxt=msgctxt, msgid=msgid, msgstr="", flags=list(flags)))
+        report = apply_memory(po, memory, threshold=60)
+    found = {e.msgid: e for e in po}
+    assert report.exact == 1 and found["Kyiv"].msgstr == "Київ" and not found["Kyiv"].fuzzy
+    # A normalised hit is at most fuzzy, and carries the newlines its own msgid has.
+    assert found["done."].msgstr == "готово." and found["done."].fuzzy and found["done."].previous_msgid == "done.\n"
+    assert found["\nKyiv\n"].msgstr == "\nКиїв\n" and found["\nKyiv\n"].fuzzy
+    assert found["Open"].msgstr == "" or found["Open"].fuzzy  # another msgctxt is never exact
+    for entry in po:
+        if entry.msgstr and not entry.fuzzy:
+            assert entry.msgid == "Kyiv"
+
+
+def test_a_suggestion_whose_directives_cannot_serve_the_entry_is_not_offered(tmp_path):
+    from pipeline.memory import MemoryEntry, TranslationMemory, apply_memory
+
+    with TranslationMemory(tmp_path / "m.sqlite", language="uk") as memory:
+        memory.add("other.po", [MemoryEntry(None, "%s files were removed", "%d файлів видалено", ("other",))])
+        po = new_catalogue(polib.POFile(), UK)
+        po.append(polib.POEntry(msgid="%s file was removed", msgstr="", flags=["c-format"]))
+        po.append(polib.POEntry(msgid="%s files were removed.", msgstr="", flags=[]))
+        apply_memory(po, memory, threshold=60)
+    assert po[0].msgstr == ""  # %d for %s: msgfmt -c would refuse it once accepted
+    assert po[1].msgstr == "%d файлів видалено" and po[1].fuzzy  # no format flag: nothing to keep
+
+
+def test_update_without_the_memory_is_msgmerge(project):
+    """`update --no-memory` (software catalogues): entries msgmerge leaves empty stay empty."""
+    po_path = project / "locale/uk/LC_MESSAGES/article.po"
+    pot = polib.pofile(str(project / "locale/article.pot"))
+    compendium = polib.pofile(str(project / "locale/uk/compendium.po"), wrapwidth=79)
+    compendium.append(polib.POEntry(msgid="A sentence only the compendium knows.", msgstr="Речення з компендію.", occurrences=[("archive", "")]))
+    compendium.save()
+    pot.append(polib.POEntry(msgid="A sentence only the compendium knows.", msgstr="", occurrences=[("seeds/article.txt", "99")]))
+    pot.save()
+    oracle = subprocess.run(
+        ["msgmerge", "--quiet", "--previous", "-o", "-", str(po_path), str(project / "locale/article.pot")], capture_output=True, text=True, check=True
+    ).stdout
+    result = invoke("update", "--lang", "uk", "--no-memory")
+    assert result.exit_code == 0, result.output
+    merged = polib.pofile(str(po_path))
+    assert merged.find("A sentence only the compendium knows.").msgstr == ""
+    expected = polib.pofile(oracle)
+    assert {(e.msgid, e.msgstr) for e in merged if not e.obsolete} == {(e.msgid, e.msgstr) for e in expected if not e.obsolete}
+    assert invoke("update", "--lang", "uk").exit_code == 0  # with the memory, it answers
+    assert polib.pofile(str(po_path)).find("A sentence only the compendium knows.").msgstr == "Речення з компендію."
+
+
+# -- 4. format-aware checks ----------------------------------------------------------------------
+
+FORMAT_CASES = [
+    ("c-format", "%s files in %d dirs", "%d Ordner, %s Dateien"),
+    ("c-format", "%s files in %d dirs", "%2$d Ordner, %1$s Dateien"),
+    ("c-format", "%2.2u%%", "%2.2u%%"),
+    ("c-format", "%lu bytes", "%u Bytes"),
+    ("c-format", "%<PRIuMAX> bytes", "%<PRIuMAX> Bytes"),
+    ("c-format", "%<PRIuMAX> bytes", "%lu Bytes"),
+    ("c-format", "%.*s: %m", "%.*s: %m"),
+    ("c-format", "%s", "%s %s"),
+    ("c-format", "%s %s", "%s"),
+    ("c-format", "%zu", "%Zu"),
+    ("c-format", "%x", "%u"),
+    ("python-format", "%(n)s of %(m)d", "%(m)d z %(n)s"),
+    ("python-format", "%(n)s of %(m)d", "%(m)s z %(n)s"),
+    ("python-format", "%s of %d", "%d z %s"),
+    ("python-format", "%s of %d", "%s z"),
+    ("python-format", "100%% %s", "100%% %s"),
+    ("python-brace-format", "{name} has {0}", "{0} hat {name}"),
+    ("python-brace-format", "{name} has {0}", "{0} hat"),
+    ("python-brace-format", "{name}", "{nom}"),
+    ("qt-format", "%1 of %2", "%2 z %1"),
+    ("qt-format", "%1 of %2", "%1 z"),
+]
+
+
+def test_format_directives_are_compared_as_msgfmt_compares_them(tmp_path):
+    """The oracle is GNU msgfmt -c: the check finds a problem exactly where msgfmt refuses the entry."""
+    from pipeline.gettext.formats import format_problems
+
+    po = new_catalogue(polib.POFile(), UK)
+    for number, (flag, msgid, msgstr) in enumerate(FORMAT_CASES):
+        po.append(polib.POEntry(msgctxt=str(number), msgid=msgid, msgstr=msgstr, flags=[flag]))
+    (tmp_path / "all.po").write_text(format_catalogue(po), encoding="utf-8")
+    done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / "all.po")], capture_output=True, text=True, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"})
+    refused = {int(line.split(":")[1]) for line in done.stderr.splitlines() if line.startswith(str(tmp_path)) and line.split(":")[1].isdigit()}
+    written = parse_catalogue((tmp_path / "all.po").read_bytes())
+    for entry in written.po:
+        mine = format_problems(entry.msgid, entry.msgstr, entry.flags)
+        lines = set(range(entry.linenum, entry.linenum + 3))  # msgctxt, msgid, msgstr: msgfmt names one of them
+        assert bool(mine) == bool(lines & refused), (entry.msgid, entry.msgstr, mine)
+    assert 5 <= len(refused) < len(FORMAT_CASES)
+
+
+def test_checks_read_directives_versions_credits_and_example_addresses_as_what_they_are():
+    from pipeline.checks import check_catalogue, numbers, protected, untranslated_copy
+
+    assert numbers("%2.2u%%", "%2.2u%%", language="de") == []
+    assert numbers("%1$s of %2$s", "%2$s von %1$s", language="de") == []
+    assert numbers("OpenSSH 8.2p1 or later", "OpenSSH 8.2p1 oder neuer", language="de") == []
+    assert numbers("translator-credits", "Jan Nowak <jan@x.pl>, 2019, 2021", language="pl") == []
+    assert numbers("50% of the vote", "oyların %50'si", language="tr") == []  # Turkish writes the sign first
+    assert numbers("%d of 12 files", "%d z 13 plików", language="pl")  # a real number is still a number
+    assert protected("e.g. you@example.com", "np. ty@przyklad.pl", language="pl") == []
+    assert protected("write to news@bbc.co.uk", "napisz do nas", language="pl")
+    assert untranslated_copy("git add [<options>] [--] <pathspec>...", "git add [<options>] [--] <pathspec>...", language="de") == []
+    assert untranslated_copy("The road was closed.", "The road was closed.", language="de")
+    po = new_catalogue(polib.POFile(), UK)
+    po.append(polib.POEntry(msgid="%s of %d", msgstr="%2$d з %1$s", flags=["c-format"]))
+    po.append(polib.POEntry(msgid="%s of %d", msgctxt="bad", msgstr="%s з %s", flags=["c-format"]))
+    findings = check_catalogue(po, language="uk")
+    assert [(f.check, f.msgctxt) for f in findings if f.severity == "error"] == [("format", "bad")]

@@ -11,7 +11,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.article.protect import find_spans, verbatim_spans
+from pipeline.checks.formats import is_credits
 from pipeline.checks.registry import SOURCE_LANGUAGE, check
+from pipeline.gettext.formats import directive_spans
 from pipeline.checks.text import SPACES, UNSPACED, babel_locale, characters_of_category
 
 if TYPE_CHECKING:
@@ -161,6 +163,38 @@ def target_numbers(text: str, *, locale: str) -> Counter:
     return _target_numbers(text, locale)[0]
 
 
+# A version or build string (`8.2p1`, `1.2.3`, `v2.0`): not a number of the sentence when kept as it is.
+_VERSION = re.compile(r"(?<![\w.])v?\d+(?:\.\d+)+[a-z]+\d*(?![\w])|(?<![\w.])v?\d+(?:\.\d+){2,}(?![\w])|(?<![\w.])v\d+(?:\.\d+)*(?![\w])")
+
+
+def _blank(text: str, spans) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _numbers_only(source: str, target: str) -> tuple[str, str]:
+    """*source* and *target* without what holds digits but is not a number: format directives, versions kept verbatim.
+
+    A directive with digits (`%1$s`, `%2.2u`, `%0.1f`, `{0}`) is an argument
+    (the `format` check compares those); it is taken out of both sides only
+    when the source has one, so `%50` in a Turkish "50 %" stays a number.
+    """
+    def numbered(text):
+        return [(a, b) for a, b in directive_spans(text) if any(c.isdigit() for c in text[a:b])]
+
+    if "%" in source or "{" in source:
+        # `% o` in "50% of" parses as C's space flag: such a directive does not make the source a format string.
+        if any(" " not in source[a:b] for a, b in directive_spans(source)):
+            source, target = _blank(source, numbered(source)), _blank(target, numbered(target))
+    versions = [m for m in _VERSION.finditer(source) if m.group() in target]
+    if versions:
+        kept = {m.group() for m in versions}
+        source = _blank(source, [m.span() for m in versions])
+        target = _blank(target, [m.span() for m in _VERSION.finditer(target) if m.group() in kept])
+    return source, target
+
+
 def _show(value: Decimal) -> str:
     return f"{value:,f}"
 
@@ -180,8 +214,16 @@ def numbers(source: str, target: str, *, language: str, glossary: Sequence[Gloss
     weekday or hour the source spells in words (`April`, `noon`), so it is
     not reported as extra; nor is a digit glued after Han or kana (`1対1`
     for "one-to-one"); both still must match when the source has digits.
+    Format directives (`%2.2u`, `%1$s`, `{0}`) are arguments, not numbers;
+    a version string kept verbatim (`8.2p1`, `2.45.1`) is not a number; the
+    translator credits (`translator-credits`) are names and years, not a
+    translation of the msgid.
     """
     from babel.numbers import format_decimal
+
+    if is_credits(source):
+        return []
+    source, target = _numbers_only(source, target)
 
     locale = babel_locale(language)
     expected = source_numbers(source, locale=babel_locale(source_language))
