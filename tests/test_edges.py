@@ -237,3 +237,43 @@ def test_checks_read_directives_versions_credits_and_example_addresses_as_what_t
     po.append(polib.POEntry(msgid="%s of %d", msgctxt="bad", msgstr="%s з %s", flags=["c-format"]))
     findings = check_catalogue(po, language="uk")
     assert [(f.check, f.msgctxt) for f in findings if f.severity == "error"] == [("format", "bad")]
+
+
+# -- 6. every code gettext uses for a folder ----------------------------------------------------
+
+GETTEXT_FOLDERS = ("zh_CN", "zh_TW", "zh_HK", "sr@latin", "ca@valencia", "be@latin")
+
+
+def test_gettext_folder_codes_are_languages_mapped_to_babel():
+    from pipeline.gettext.languages import normalise_code, parse_languages
+
+    assert parse_languages(["zh_CN,sr@latin", "ca@valencia", "be@latin", "zh-TW", "SR@Latin"]) == ("zh_CN", "sr@latin", "ca@valencia", "be@latin", "zh_TW")
+    assert {code: language(code).babel_code for code in GETTEXT_FOLDERS} == {
+        "zh_CN": "zh_Hans_CN", "zh_TW": "zh_Hant_TW", "zh_HK": "zh_Hant_HK",
+        "sr@latin": "sr_Latn", "ca@valencia": "ca_ES_VALENCIA", "be@latin": "be",  # CLDR has no Belarusian Latin data
+    }  # fmt: skip
+    assert language("sr@latin").plural_forms == language("sr").plural_forms  # msginit's rule, by language
+    for wrong in ("ukr", "sr@klingon"):
+        with pytest.raises(Exception, match=wrong):
+            normalise_code(wrong)
+
+
+def test_a_project_in_gettext_folders_is_found_by_python_gettext(empty_project):
+    import gettext
+
+    assert invoke("extract", "seeds/article.txt").exit_code == 0
+    result = invoke("update", "--lang", ",".join(GETTEXT_FOLDERS))
+    assert result.exit_code == 0, result.output
+    for code in GETTEXT_FOLDERS:
+        path = empty_project / "locale" / code / "LC_MESSAGES" / "article.po"
+        po = polib.pofile(str(path))
+        assert po.metadata["Language"] == code
+        entry = po[0]
+        entry.msgstr = f"[{code}] {entry.msgid}"
+        po.save()
+        assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True).returncode == 0
+    assert invoke("compile", "--lang", ",".join(GETTEXT_FOLDERS)).exit_code == 0
+    for code in GETTEXT_FOLDERS:
+        found = gettext.translation("article", str(empty_project / "locale"), languages=[code])
+        first = polib.pofile(str(empty_project / "locale" / code / "LC_MESSAGES" / "article.po"))[0]
+        assert found.gettext(first.msgid) == f"[{code}] {first.msgid}"

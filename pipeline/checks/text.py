@@ -36,5 +36,6 @@ def characters_of_category(category: str) -> list[str]:
 
 
 def babel_locale(language: str) -> str:
-    """The Babel locale code of a catalogue's *language* (`uk_UA` → `uk_UA`, `zh-Hans` → `zh_Hans`)."""
-    return language_facts(language).code
+    """The Babel locale code of a catalogue's *language* (`uk_UA` → `uk_UA`, `zh-Hans` → `zh_Hans`, `sr@latin` → `sr_Latn`)."""
+    facts = language_facts(language)
+    return facts.babel_code or facts.code
