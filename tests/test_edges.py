@@ -277,3 +277,35 @@ def test_a_project_in_gettext_folders_is_found_by_python_gettext(empty_project):
         found = gettext.translation("article", str(empty_project / "locale"), languages=[code])
         first = polib.pofile(str(empty_project / "locale" / code / "LC_MESSAGES" / "article.po"))[0]
         assert found.gettext(first.msgid) == f"[{code}] {first.msgid}"
+
+
+# -- 7. files exactly as gettext writes them -----------------------------------------------------
+
+
+def test_comments_are_kept_as_gettext_writes_them_the_lone_hash_included(tmp_path):
+    text = (
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#\nmsgid "a"\nmsgstr "b"\n\n#.\nmsgid "c"\nmsgstr "d"\n\n#\n#\n#. x\nmsgid "e"\nmsgstr "f"\n\n# kept\n#\nmsgid "g"\nmsgstr "h"\n'
+    )
+    (tmp_path / "in.po").write_text(text, encoding="utf-8")
+    oracle = subprocess.run(["msgcat", str(tmp_path / "in.po")], capture_output=True, text=True, check=True).stdout
+    assert oracle == text  # gettext keeps them
+    catalogue = parse_catalogue(text.encode("utf-8"))
+    assert format_catalogue(catalogue) == oracle
+    template = polib.POFile()
+    for entry in catalogue.po:
+        template.append(polib.POEntry(msgid=entry.msgid, comment=entry.comment))
+    merged, _ = merge(template, catalogue, UK)
+    assert [e.tcomment for e in merged] == [e.tcomment for e in catalogue.po] and "\n#\nmsgid \"a\"" in format_catalogue(merged)
+
+
+def test_every_catalogue_the_project_commits_passes_msgfmt_c_without_a_warning_and_is_msgcat_stable():
+    from conftest import ROOT
+
+    files = sorted((ROOT / "locale").rglob("*.po")) + sorted((ROOT / "locale").glob("*.pot"))
+    assert any(p.name == "compendium.po" for p in files)
+    for path in files:
+        if path.suffix == ".po":
+            done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"})
+            assert done.returncode == 0 and done.stderr == "", (path, done.stderr)
+        assert subprocess.run(["msgcat", str(path)], capture_output=True).stdout == path.read_bytes(), path

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import polib
 
 from pipeline.errors import CatalogueError
-from pipeline.gettext.entries import new_entry
+from pipeline.gettext.entries import BLANK_COMMENT, new_entry
 
 FIX = "fix it in a PO editor or restore it from version control"
 
@@ -119,6 +119,11 @@ def parse_po(data: bytes | str, *, path: str = "<catalogue>", wrapwidth: int = 7
                 po.metadata.setdefault(key.strip(), value.strip())  # gettext reads the first of repeated fields
     po.extend(parser.entries)
     return ParsedPO(po, header_text, charset, parser.header)
+
+
+def _joined(lines: list[str]) -> str:
+    """Comment lines as polib's one string; a lone empty line (`#`) as BLANK_COMMENT, so that it is written back."""
+    return BLANK_COMMENT if lines == [""] else "\n".join(lines)
 
 
 def _refuse_vanished(text: str, parser: "_Parser", path: str) -> None:
@@ -452,8 +457,8 @@ class _Parser:
             msgctxt=msgctxt,
             obsolete=bool(self.obsolete),
             encoding="utf-8",
-            comment="\n".join(self.comment),
-            tcomment="\n".join(self.tcomment),
+            comment=_joined(self.comment),
+            tcomment=_joined(self.tcomment),
             occurrences=self.occurrences,
             flags=self.flags,
             previous_msgctxt=self.previous.get("msgctxt"),
