@@ -29,7 +29,8 @@ def fails(function, source: str, target: str, *, language: str = "uk", glossary=
 
 
 def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False, tcomment: str = "") -> polib.POEntry:
-    return polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags), obsolete=obsolete, tcomment=tcomment)
+    """An article's entry, as `extract` writes it (with its reference: the checks apply the article's rules)."""
+    return polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags), obsolete=obsolete, tcomment=tcomment, occurrences=[("seeds/article.txt", "1")])
 
 
 # --------------------------------------------------------------------------- registry
@@ -303,7 +304,7 @@ def test_checks_can_be_chosen_by_id():
 
 
 def test_plural_entries_check_every_form():
-    item = polib.POEntry(msgid="%d tank", msgid_plural="%d tanks", msgstr_plural={0: "%d танк", 1: "%d танки", 2: "танків"})
+    item = polib.POEntry(msgid="%d tank", msgid_plural="%d tanks", msgstr_plural={0: "%d танк", 1: "%d танки", 2: "танків"}, occurrences=[("seeds/article.txt", "1")])
     assert not check_entry(item, language="uk", checks=["numbers"])
     item.msgid, item.msgid_plural = "1 tank", "2 tanks"
     assert [f.check for f in check_entry(item, language="uk", checks=["numbers"])] == ["numbers"] * 3

@@ -34,7 +34,10 @@ def header(po: polib.POFile, *, language: str) -> list[str | Problem]:
         problems.append(f"the header says Language: {declared} but the catalogue is for {facts.code}")
     plural = po.metadata.get("Plural-Forms", "").strip()
     if not plural:
-        problems.append(f"the header has no Plural-Forms; add 'Plural-Forms: {facts.plural_forms}'")
+        # gettext needs the rule only to pick a plural form; without plural entries it is advice.
+        problems.append(
+            Problem(f"the header has no Plural-Forms; add 'Plural-Forms: {facts.plural_forms}'", severity=None if any(e.msgid_plural for e in po) else "warning")
+        )
         return problems
     try:
         rule = parse(plural)

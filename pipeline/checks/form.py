@@ -10,7 +10,7 @@ import regex
 from pipeline.article.protect import find_spans
 from pipeline.checks.registry import SOURCE_LANGUAGE, check
 from pipeline.checks.terms import GlossaryTerm, term_pattern, terms_for
-from pipeline.checks.text import SPACES
+from pipeline.checks.text import SPACES, in_article
 from pipeline.gettext.formats import directive_spans
 
 # Translations of news prose run between about half and twice the English
@@ -120,13 +120,21 @@ def length_ratio(source: str, target: str, *, language: str, glossary: Sequence[
 
 
 @check("line-structure", "error")
-def line_structure(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+def line_structure(
+    source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE, entry=None
+) -> list[str]:
     """A translation has the source's number of line breaks.
 
-    gettext's rule for a msgstr; in an article an added or lost line break
-    changes the published layout (a new paragraph, a merged one), so the
-    publishing gate holds such a translation back.
+    gettext's rule for a msgstr (a leading or trailing break) and, for one
+    line of text (every sentence of an article), no break added or lost: in
+    an article that changes the published layout (a new paragraph, a merged
+    one), so the publishing gate holds such a translation back. A
+    program's messages (references to files no article reader reads) may be
+    re-wrapped by their translator, as msgfmt allows.
     """
-    if source.count("\n") != target.count("\n"):
+    if source.startswith("\n") != target.startswith("\n") or source.endswith("\n") != target.endswith("\n"):
+        return ["the translation does not begin and end with a line break where the source does (gettext's rule)"]
+    inner_source, inner_target = source.strip("\n").count("\n"), target.strip("\n").count("\n")
+    if inner_source != inner_target and (inner_source == 0 or inner_target == 0) and in_article(entry):
         return [f"the translation has {target.count(chr(10))} line breaks, the source {source.count(chr(10))}"]
     return []
