@@ -136,6 +136,8 @@ def same_language(declared: str, code: str) -> bool:
 
     if declared.replace("-", "_") == code:
         return True
+    if "@" in code and declared.strip().lower() == code.partition("@")[0].partition("_")[0].lower():
+        return True  # `Language: sr` in sr@latin/: a header naming the language only (GNOME's files do)
     try:
         a, b = expand(declared), expand(code)
     except (UnknownLocaleError, ValueError, TypeError, LanguageError):
