@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import polib
 import pytest
@@ -309,3 +310,66 @@ def test_every_catalogue_the_project_commits_passes_msgfmt_c_without_a_warning_a
             done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"})
             assert done.returncode == 0 and done.stderr == "", (path, done.stderr)
         assert subprocess.run(["msgcat", str(path)], capture_output=True).stdout == path.read_bytes(), path
+
+
+# -- 5. compile is msgfmt, with glibc as the oracle -------------------------------------------------
+
+HARNESS = Path(__file__).parent / "support" / "glibc_gettext.c"
+UK_PLURAL = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+
+
+def _glibc(tmp_path, mo: bytes, queries: list[str]) -> list[str]:
+    """Ask glibc's gettext/ngettext (a tiny C program) each query against *mo*, installed as uk/LC_MESSAGES/d.mo."""
+    program = tmp_path / "glibc_gettext"
+    if not program.exists():
+        subprocess.run(["gcc", "-O1", "-o", str(program), str(HARNESS)], check=True)
+    folder = tmp_path / "loc" / "uk" / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "d.mo").write_bytes(mo)
+    done = subprocess.run(
+        [str(program), str(tmp_path / "loc"), "d"], input="".join(q.replace("\n", "\\n") + "\n" for q in queries),
+        capture_output=True, text=True, check=True, env={"LANGUAGE": "uk", "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    return done.stdout.split("\n")[:-1]
+
+
+def test_compile_answers_glibc_as_msgfmt_does_partly_translated_plurals_included(tmp_path):
+    from pipeline.gettext.mo import compile_catalogue
+
+    po = new_catalogue(polib.POFile(), UK)
+    po.metadata["Plural-Forms"] = UK_PLURAL
+    po.append(polib.POEntry(msgid="Hello", msgstr="Привіт"))
+    po.append(polib.POEntry(msgid="%s of %d", msgstr="%2$d з %1$s", flags=["c-format"]))
+    po.append(polib.POEntry(msgctxt="menu", msgid="Open", msgstr="Відкрити"))
+    po.append(polib.POEntry(msgid="Draft", msgstr="Чернетка", flags=["fuzzy"]))
+    po.append(polib.POEntry(msgid="Empty", msgstr=""))
+    po.append(polib.POEntry(msgid="%d file", msgid_plural="%d files", msgstr_plural={0: "%d файл", 1: "%d файли", 2: "%d файлів"}, flags=["c-format"]))
+    po.append(polib.POEntry(msgid="%d tank", msgid_plural="%d tanks", msgstr_plural={0: "%d танк", 1: "", 2: ""}))
+    path = tmp_path / "uk.po"
+    path.write_text(format_catalogue(po), encoding="utf-8")
+    subprocess.run(["msgfmt", "-c", "-o", str(tmp_path / "msgfmt.mo"), str(path)], check=True)
+    assert compile_catalogue(parse_catalogue(path.read_bytes()).po, tmp_path / "ours.mo")
+    queries = ["g\tHello", "g\t%s of %d", "p\tmenu\tOpen", "g\tOpen", "g\tDraft", "g\tEmpty"]
+    queries += [f"n\t{one}\t{many}\t{n}" for one, many in (("%d file", "%d files"), ("%d tank", "%d tanks")) for n in (1, 2, 5, 11, 21, 22)]
+    theirs = _glibc(tmp_path, (tmp_path / "msgfmt.mo").read_bytes(), queries)
+    ours = _glibc(tmp_path, (tmp_path / "ours.mo").read_bytes(), queries)
+    assert ours == theirs
+    assert theirs[0] == "Привіт" and theirs[2] == "Відкрити" and theirs[4] == "Draft"
+    assert "%d танк" in theirs  # the partly translated plural is kept (msgfmt keeps it)
+
+
+def test_compile_refuses_what_msgfmt_c_refuses_naming_file_and_line(tmp_path):
+    from pipeline.errors import CatalogueError
+    from pipeline.gettext.mo import compile_catalogue
+
+    for msgid, msgstr, flags in (("done.\n", "готово.", []), ("%s of %d", "%d з %s", ["c-format"])):
+        po = new_catalogue(polib.POFile(), UK)
+        po.append(polib.POEntry(msgid="Fine.", msgstr="Добре."))
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=flags))
+        path = tmp_path / "uk.po"
+        path.write_text(format_catalogue(po), encoding="utf-8")
+        assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True).returncode != 0
+        parsed = parse_catalogue(path.read_bytes(), path=path).po
+        with pytest.raises(CatalogueError, match=rf"uk.po:{parsed[1].linenum}: msgfmt -c refuses"):
+            compile_catalogue(parsed, tmp_path / "uk.mo")
+        assert not (tmp_path / "uk.mo").exists()
