@@ -53,3 +53,22 @@ def test_merge_keeps_every_translation_msgmerge_keeps_and_its_fuzzy_suggestions(
     suggested = {k: v for k, v in theirs.items() if v[2]}
     same = sum(ours[k] == v for k, v in suggested.items())
     assert suggested and same / len(suggested) >= 0.98, (same, len(suggested))
+
+
+def test_equally_similar_suggestions_go_to_the_one_sharing_most_4_grams_as_in_msgmerge(tmp_path):
+    """Two old msgids score the same against a new one: msgmerge takes the one sharing more 4-grams (git's uk catalogue had this case)."""
+    old = polib.POFile()
+    old.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "uk", "Plural-Forms": language("uk").plural_forms}
+    old.append(polib.POEntry(msgid="cannot store %s", msgstr="не вдалося зберегти %s", flags=["c-format"]))
+    old.append(polib.POEntry(msgid="can't open file %s", msgstr="не вдалося відкрити файл %s", flags=["c-format"]))
+    template = polib.POFile()
+    template.append(polib.POEntry(msgid="can't load tree %s", msgstr="", flags=["c-format"]))
+    (tmp_path / "old.po").write_text(format_catalogue(old), encoding="utf-8")
+    (tmp_path / "t.pot").write_text(format_catalogue(template), encoding="utf-8")
+    oracle = polib.pofile(
+        subprocess.run(["msgmerge", "--quiet", "--previous", "-o", "-", str(tmp_path / "old.po"), str(tmp_path / "t.pot")], capture_output=True, text=True, check=True).stdout
+    )
+    merged, _ = merge(template, parse_catalogue((tmp_path / "old.po").read_bytes()), language("uk"))
+    ours, theirs = merged.find("can't load tree %s"), oracle.find("can't load tree %s")
+    assert theirs.previous_msgid == "can't open file %s"  # the file order would give the other one
+    assert (ours.msgstr, ours.previous_msgid) == (theirs.msgstr, theirs.previous_msgid)

@@ -215,7 +215,7 @@ class SimilarEntries:
         if self._index is None:
             from pipeline.memory.similar import FuzzyIndex
 
-            self._index = FuzzyIndex([e.msgid for e in self.entries], full_scan=EXACT)
+            self._index = FuzzyIndex([e.msgid for e in self.entries], full_scan=EXACT, ngram_ties=True)
         return self._index
 
     def best(self, msgid: str, *, msgctxt: str | None = None) -> polib.POEntry | None:
@@ -253,5 +253,5 @@ class SimilarEntries:
 
         if msgctxt not in self._by_context:
             positions = [i for i, e in enumerate(self.entries) if e.msgctxt == msgctxt]
-            self._by_context[msgctxt] = (positions, FuzzyIndex([self.entries[i].msgid for i in positions], full_scan=EXACT)) if positions else None
+            self._by_context[msgctxt] = (positions, FuzzyIndex([self.entries[i].msgid for i in positions], full_scan=EXACT, ngram_ties=True)) if positions else None
         return self._by_context[msgctxt]
