@@ -373,3 +373,32 @@ def test_compile_refuses_what_msgfmt_c_refuses_naming_file_and_line(tmp_path):
         with pytest.raises(CatalogueError, match=rf"uk.po:{parsed[1].linenum}: msgfmt -c refuses"):
             compile_catalogue(parsed, tmp_path / "uk.mo")
         assert not (tmp_path / "uk.mo").exists()
+
+
+def test_inttypes_macros_are_system_dependent_strings_that_glibc_expands_as_in_msgfmts_mo(tmp_path):
+    """`%<PRIuMAX>` (git's catalogues use it 46–101 times each): glibc finds `%lu`/`%ju` as the running system spells it."""
+    import gettext
+
+    from pipeline.gettext.mo import compile_catalogue
+
+    po = new_catalogue(polib.POFile(), UK)
+    po.metadata["Plural-Forms"] = UK_PLURAL
+    po.append(polib.POEntry(msgid="Hello", msgstr="Привіт"))
+    po.append(polib.POEntry(msgid="%<PRIuMAX> bytes", msgstr="%<PRIuMAX> байтів", flags=["c-format"]))
+    po.append(polib.POEntry(msgctxt="size", msgid="%s: %<PRId64> of %<PRIu32>", msgstr="%s: %<PRId64> з %<PRIu32>", flags=["c-format"]))
+    po.append(polib.POEntry(
+        msgid="%<PRIuMAX> object", msgid_plural="%<PRIuMAX> objects",
+        msgstr_plural={0: "%<PRIuMAX> об'єкт", 1: "%<PRIuMAX> об'єкти", 2: "%<PRIuMAX> об'єктів"}, flags=["c-format"],
+    ))  # fmt: skip
+    path = tmp_path / "uk.po"
+    path.write_text(format_catalogue(po), encoding="utf-8")
+    subprocess.run(["msgfmt", "-c", "-o", str(tmp_path / "msgfmt.mo"), str(path)], check=True)
+    assert compile_catalogue(parse_catalogue(path.read_bytes()).po, tmp_path / "ours.mo")
+    queries = ["g\tHello"] + [f"g\t{n} bytes" for n in ("%lu", "%ju", "%llu")] + [f"p\tsize\t%s: {a} of {b}" for a in ("%ld", "%lld") for b in ("%u", "%lu")]
+    queries += [f"n\t{n} object\t{n} objects\t{count}" for n in ("%lu", "%ju") for count in (1, 3, 5)]
+    theirs = _glibc(tmp_path, (tmp_path / "msgfmt.mo").read_bytes(), queries)
+    ours = _glibc(tmp_path, (tmp_path / "ours.mo").read_bytes(), queries)
+    assert ours == theirs
+    assert sum("байтів" in answer for answer in theirs) == 1 and sum("об'єкт" in answer for answer in theirs) == 3  # glibc expanded them
+    with open(tmp_path / "ours.mo", "rb") as stream:  # Python's gettext still reads the file (it skips that section)
+        assert gettext.GNUTranslations(stream).gettext("Hello") == "Привіт"
