@@ -390,11 +390,17 @@ def test_inttypes_macros_are_system_dependent_strings_that_glibc_expands_as_in_m
         msgid="%<PRIuMAX> object", msgid_plural="%<PRIuMAX> objects",
         msgstr_plural={0: "%<PRIuMAX> об'єкт", 1: "%<PRIuMAX> об'єкти", 2: "%<PRIuMAX> об'єктів"}, flags=["c-format"],
     ))  # fmt: skip
+    po.append(polib.POEntry(  # git's: only the plural and its translations use the macro
+        msgid="The bundle contains this ref:", msgid_plural="The bundle contains these %<PRIuMAX> refs:",
+        msgstr_plural={0: "Пакунок містить це %<PRIuMAX> посилання:", 1: "Пакунок містить ці %<PRIuMAX> посилання:", 2: "Пакунок містить ці %<PRIuMAX> посилань:"},
+        flags=["c-format"],
+    ))  # fmt: skip
     path = tmp_path / "uk.po"
     path.write_text(format_catalogue(po), encoding="utf-8")
     subprocess.run(["msgfmt", "-c", "-o", str(tmp_path / "msgfmt.mo"), str(path)], check=True)
     assert compile_catalogue(parse_catalogue(path.read_bytes()).po, tmp_path / "ours.mo")
-    queries = ["g\tHello"] + [f"g\t{n} bytes" for n in ("%lu", "%ju", "%llu")] + [f"p\tsize\t%s: {a} of {b}" for a in ("%ld", "%lld") for b in ("%u", "%lu")]
+    queries = [f"n\tThe bundle contains this ref:\tThe bundle contains these %lu refs:\t{count}" for count in (1, 2, 5)]
+    queries += ["g\tHello"] + [f"g\t{n} bytes" for n in ("%lu", "%ju", "%llu")] + [f"p\tsize\t%s: {a} of {b}" for a in ("%ld", "%lld") for b in ("%u", "%lu")]
     queries += [f"n\t{n} object\t{n} objects\t{count}" for n in ("%lu", "%ju") for count in (1, 3, 5)]
     theirs = _glibc(tmp_path, (tmp_path / "msgfmt.mo").read_bytes(), queries)
     ours = _glibc(tmp_path, (tmp_path / "ours.mo").read_bytes(), queries)

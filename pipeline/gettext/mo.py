@@ -67,7 +67,7 @@ def mo_bytes(po: polib.POFile) -> bytes:
     those messages.
     """
     entries = compiled_entries(po)
-    if any(format_of(e.flags) == "c" and "%" in e.msgid and _pieces(e.msgid) for e in entries):
+    if any(_system_dependent(e) for e in entries):
         return _write_mo(po.metadata_as_entry().msgstr, entries)
     compiled = _Compiled(wrapwidth=po.wrapwidth)
     compiled.metadata, compiled.encoding = po.metadata, po.encoding
@@ -136,6 +136,14 @@ def _pieces(text: str) -> tuple[list[bytes], list[str]] | None:
     return pieces, names
 
 
+def _system_dependent(entry: polib.POEntry) -> bool:
+    """True for a c-format message any of whose strings uses an `<inttypes.h>` macro (msgfmt's rule)."""
+    if format_of(entry.flags) != "c":
+        return False
+    texts = [entry.msgid, entry.msgid_plural, *entry.msgstr_plural.values()] if entry.msgid_plural else [entry.msgid, entry.msgstr]
+    return any("<PRI" in text and _pieces(text) for text in texts)
+
+
 def _directives_or_none(text: str):
     try:
         return directives(text, "c")
@@ -165,7 +173,7 @@ def _write_mo(header: str, entries: list[polib.POEntry]) -> bytes:
     for entry in entries:
         plural = f"\x00{entry.msgid_plural}" if entry.msgid_plural else ""
         msgstr = _value(entry)
-        cut = _pieces(_key(entry)) if format_of(entry.flags) == "c" else None
+        cut = _pieces(_key(entry)) or ([_key(entry).encode("utf-8")], []) if _system_dependent(entry) else None
         if cut is None:
             plain.append(((_key(entry) + plural).encode("utf-8"), msgstr.encode("utf-8")))
         else:
