@@ -51,6 +51,10 @@ id                        severity  what it asks
                                     language (Babel).
 ``msgfmt``                error     per catalogue file: GNU ``msgfmt -c`` accepts
                                     it; each complaint charged to its entry.
+``format``                error     per catalogue: an entry flagged ``c-format``,
+                                    ``python-format``, ``python-brace-format``,
+                                    ``qt-format`` consumes its msgid's arguments
+                                    (number or name, type; any order).
 ========================  ========  ==============================================
 
 Only translated entries are checked (non-empty ``msgstr``, not obsolete);
@@ -63,7 +67,7 @@ header and msgfmt's rules are gettext's own.
 Modules: ``registry`` (Check, Finding, ``check``, ``check_catalogue``),
 ``text`` (shared Unicode and locale facts), and one per family: ``numeric``,
 ``verbatim``, ``terms`` (the glossary file and its check), ``punctuation``,
-``form``, ``catalogue`` (header, msgfmt). They register in the order
+``form``, ``catalogue`` (header, msgfmt), ``formats`` (format directives). They register in the order
 imported below, which is the order findings come in.
 """
 
@@ -104,6 +108,7 @@ from pipeline.checks.form import (  # noqa: E402
     whitespace,
 )
 from pipeline.checks.catalogue import header, msgfmt  # noqa: E402
+from pipeline.checks.formats import format_directives  # noqa: E402
 
 __all__ = [
     "CHECKS", "SEVERITIES", "SILENCE_PREFIX", "SOURCE_LANGUAGE", "Check", "Finding", "Problem", "check",
@@ -113,5 +118,5 @@ __all__ = [
     "brackets", "end_punctuation",
     "LENGTH_RATIO_MAX", "LENGTH_RATIO_MIN", "LENGTH_RATIO_MIN_SOURCE", "SCRIPT_WEIGHTS",
     "length_ratio", "line_structure", "untranslated_copy", "weighted_length", "whitespace",
-    "header", "msgfmt",
+    "header", "msgfmt", "format_directives",
 ]

@@ -16,9 +16,11 @@ from pipeline.gettext.languages import language as language_facts
 def header(po: polib.POFile, *, language: str) -> list[str | Problem]:
     """The header's Language and Plural-Forms agree with the catalogue's language.
 
-    Plural rules are compared by meaning (pipeline.gettext.plurals): a valid rule
-    that picks other forms than Babel's is a warning naming both rules (the
-    gettext convention and CLDR differ, e.g. fr); an invalid one is an error.
+    Plural rules are compared by meaning (pipeline.gettext.plurals): the
+    rule the pipeline writes (GNU msginit's table) and Babel's (CLDR) are
+    both right (they differ for fr, es, pt: gettext's two forms, CLDR's
+    three); another valid rule is a warning that names them and explains
+    what keeping it means; an invalid one is an error.
     """
     from pipeline.gettext.languages import same_language
     from pipeline.gettext.plurals import PluralFormsError, agree, parse
@@ -32,17 +34,26 @@ def header(po: polib.POFile, *, language: str) -> list[str | Problem]:
         problems.append(f"the header says Language: {declared} but the catalogue is for {facts.code}")
     plural = po.metadata.get("Plural-Forms", "").strip()
     if not plural:
-        problems.append(f"the header has no Plural-Forms; add 'Plural-Forms: {facts.plural_forms}'")
+        # gettext needs the rule only to pick a plural form; without plural entries it is advice.
+        problems.append(
+            Problem(f"the header has no Plural-Forms; add 'Plural-Forms: {facts.plural_forms}'", severity=None if any(e.msgid_plural for e in po) else "warning")
+        )
         return problems
     try:
         rule = parse(plural)
     except PluralFormsError as exc:
         return problems + [str(exc)]
-    if not agree(rule, parse(facts.babel_plural_forms)):
+    gettext_rule = parse(facts.plural_forms)
+    babel_rule = parse(facts.babel_plural_forms)
+    if not agree(rule, gettext_rule) and not agree(rule, babel_rule):
+        others = f"gettext's (msginit) {facts.plural_forms!r}"
+        if not agree(gettext_rule, babel_rule):
+            others += f" and CLDR's (Babel) {facts.babel_plural_forms!r}"
         problems.append(
             Problem(
-                f"Plural-Forms {plural!r} picks other forms than Babel's {facts.babel_plural_forms!r} for {facts.code}"
-                " (a valid rule: keep it if it is your team's convention)",
+                f"Plural-Forms {plural!r} is a valid rule of {rule.nplurals} forms that picks other forms than {others}"
+                f" for {facts.code}; if it is your team's convention, keep it, and make sure each plural entry's"
+                f" msgstr[0]…msgstr[{rule.nplurals - 1}] follow it",
                 severity="warning",
             )
         )

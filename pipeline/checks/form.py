@@ -10,7 +10,8 @@ import regex
 from pipeline.article.protect import find_spans
 from pipeline.checks.registry import SOURCE_LANGUAGE, check
 from pipeline.checks.terms import GlossaryTerm, term_pattern, terms_for
-from pipeline.checks.text import SPACES
+from pipeline.checks.text import SPACES, in_article
+from pipeline.gettext.formats import directive_spans
 
 # Translations of news prose run between about half and twice the English
 # length; outside these bounds a sentence was most likely cut or duplicated.
@@ -42,6 +43,12 @@ def whitespace(source: str, target: str, *, language: str, glossary: Sequence[Gl
 
 
 _WORD = re.compile(r"(?<!\w)[^\W\d_]{2,}")
+# What stays English in any language: command-line options, <placeholders>,
+# identifiers and paths (`core.editor`, `GIT_DIR`, `a/b`), words in capitals,
+# and a synopsis's brackets (`[--force]`, `(add|rm)`).
+_NOT_PROSE = re.compile(
+    r"(?<![\w-])--?[\w][\w=-]*|<[^<>\n]{1,40}>|\[[^\[\]\n]*\]|\S*[\w][_./=:\\|][\w]\S*|\b[A-Z][A-Z0-9_]+\b"
+)
 
 
 @check("untranslated-copy", "warning")
@@ -49,13 +56,22 @@ def untranslated_copy(source: str, target: str, *, language: str, glossary: Sequ
     """The translation is not a copy of the source.
 
     Only for a source of at least two words once handles, URLs, e-mails,
-    numbers and never-translated glossary terms are taken out.
+    numbers, format directives, never-translated glossary terms and what
+    stays English in software (command-line options, `<placeholders>`,
+    identifiers, paths, capitalised names, a synopsis's `[brackets]`) are
+    taken out; a source that is a command synopsis (`git add [<options>]`)
+    is rightly copied.
     """
     if target.strip() != source.strip():
         return []
     words = source
+    for start, end in reversed(directive_spans(words)):
+        words = words[:start] + " " + words[end:]
     for span in reversed(find_spans(words)):
         words = words[: span.start] + " " + words[span.end :]
+    if _NOT_PROSE.search(words) and len(_NOT_PROSE.findall(words)) >= len(_WORD.findall(_NOT_PROSE.sub(" ", words))):
+        return []  # as much code as prose: a synopsis, an option list, a key name
+    words = _NOT_PROSE.sub(" ", words)
     for term in terms_for(glossary, language):
         if term.verbatim:
             words = term_pattern(term.term).sub(" ", words)
@@ -104,13 +120,21 @@ def length_ratio(source: str, target: str, *, language: str, glossary: Sequence[
 
 
 @check("line-structure", "error")
-def line_structure(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+def line_structure(
+    source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE, entry=None
+) -> list[str]:
     """A translation has the source's number of line breaks.
 
-    gettext's rule for a msgstr; in an article an added or lost line break
-    changes the published layout (a new paragraph, a merged one), so the
-    publishing gate holds such a translation back.
+    gettext's rule for a msgstr (a leading or trailing break) and, for one
+    line of text (every sentence of an article), no break added or lost: in
+    an article that changes the published layout (a new paragraph, a merged
+    one), so the publishing gate holds such a translation back. A
+    program's messages (references to files no article reader reads) may be
+    re-wrapped by their translator, as msgfmt allows.
     """
-    if source.count("\n") != target.count("\n"):
+    if source.startswith("\n") != target.startswith("\n") or source.endswith("\n") != target.endswith("\n"):
+        return ["the translation does not begin and end with a line break where the source does (gettext's rule)"]
+    inner_source, inner_target = source.strip("\n").count("\n"), target.strip("\n").count("\n")
+    if inner_source != inner_target and (inner_source == 0 or inner_target == 0) and in_article(entry):
         return [f"the translation has {target.count(chr(10))} line breaks, the source {source.count(chr(10))}"]
     return []

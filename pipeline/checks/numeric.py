@@ -11,8 +11,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.article.protect import find_spans, verbatim_spans
+from pipeline.checks.formats import is_credits
 from pipeline.checks.registry import SOURCE_LANGUAGE, check
-from pipeline.checks.text import SPACES, UNSPACED, babel_locale, characters_of_category
+from pipeline.gettext.formats import directive_spans
+from pipeline.checks.text import SPACES, UNSPACED, babel_locale, characters_of_category, in_article
 
 if TYPE_CHECKING:
     from pipeline.checks.terms import GlossaryTerm
@@ -151,7 +153,8 @@ def _target_numbers(text: str, locale: str) -> tuple[Counter, Counter]:
             values[value] += 1
             after = text[match.end() : match.end() + 2].lstrip()
             before = text[match.start() - 1 : match.start()]
-            if after[:1] in units or glued.match(before):
+            glued_after = text[match.end() : match.end() + 2]
+            if after[:1] in units or glued.match(before) or _word_glued(glued_after, glued):
                 soft[value] += 1
     return values, soft
 
@@ -161,12 +164,71 @@ def target_numbers(text: str, *, locale: str) -> Counter:
     return _target_numbers(text, locale)[0]
 
 
+# A version or build string (`8.2p1`, `1.2.3`, `v2.0`): not a number of the sentence when kept as it is.
+_VERSION = re.compile(r"(?<![\w.])v?\d+(?:\.\d+)+[a-z]+\d*(?![\w])|(?<![\w.])v?\d+(?:\.\d+){2,}(?![\w])|(?<![\w.])v\d+(?:\.\d+)*(?![\w])")
+
+
+_LIST = re.compile(r"(?<![\w.])\d+(?:[^\w\s.]\s?\d+){2,}(?![\w])")
+# Two numbers in a list or interval (`[-1, 1]`, `1, 2`), which a translator may write `[-1,1]`.
+_PAIR = re.compile(r"(?<=[\[(])-?\d+,\s?-?\d+(?=[\])])")
+_ACCELERATOR = re.compile(r"(?<![\w&])[_&](?=\d)")
+
+
+def _word_glued(after: str, unspaced: re.Pattern) -> bool:
+    """True when a number runs into the letters of its word (`2진수`, `1-комплемент`), in a script that spaces words.
+
+    In Han or kana a glued letter is a counter (`3台`), the number itself.
+    """
+    letter = after[1:2] if after[:1] == "-" else after[:1]
+    return letter.isalpha() and not unspaced.match(letter)
+
+
+def _blank(text: str, spans) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _numbers_only(source: str, target: str) -> tuple[str, str]:
+    """*source* and *target* without what holds digits but is not a number: format directives, versions kept verbatim.
+
+    A directive with digits (`%1$s`, `%2.2u`, `%0.1f`, `{0}`) is an argument
+    (the `format` check compares those); it is taken out of both sides only
+    when the source has one, so `%50` in a Turkish "50 %" stays a number.
+    """
+    def numbered(text):
+        return [(a, b) for a, b in directive_spans(text) if any(c.isdigit() for c in text[a:b])]
+
+    if "%" in source or "{" in source:
+        # `% o` in "50% of" parses as C's space flag: such a directive does not make the source a format string.
+        if any(" " not in source[a:b] for a, b in directive_spans(source)):
+            source, target = _blank(source, numbered(source)), _blank(target, numbered(target))
+    # A list of three or more numbers (`0,1,2,…,9,A,…`, `1/2/3`): the same numbers, in any locale's separators.
+    lists = list(_LIST.finditer(source)) + list(_PAIR.finditer(source))
+    if lists:
+        wanted = sorted(int(n) for m in lists for n in re.findall(r"\d+", m.group()))  # int() reads any script's digits
+        theirs = list(_LIST.finditer(target)) + list(_PAIR.finditer(target))
+        if sorted(int(n) for m in theirs for n in re.findall(r"\d+", m.group())) == wanted:
+            source, target = _blank(source, [m.span() for m in lists]), _blank(target, [m.span() for m in theirs])
+    # A menu's accelerator (`_3 places`, `&2 columns`) is not part of the number.
+    source = _ACCELERATOR.sub("", source)
+    target = _ACCELERATOR.sub("", target)
+    versions = [m for m in _VERSION.finditer(source) if m.group() in target]
+    if versions:
+        kept = {m.group() for m in versions}
+        source = _blank(source, [m.span() for m in versions])
+        target = _blank(target, [m.span() for m in _VERSION.finditer(target) if m.group() in kept])
+    return source, target
+
+
 def _show(value: Decimal) -> str:
     return f"{value:,f}"
 
 
 @check("numbers", "error")
-def numbers(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+def numbers(
+    source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE, entry=None
+) -> list[str]:
     """Numbers are kept, by value, in the target language's format.
 
     Source numbers are read with the source locale's symbols, target numbers
@@ -179,14 +241,31 @@ def numbers(source: str, target: str, *, language: str, glossary: Sequence[Gloss
     CLDR patterns (`4月`, `12時`, `2024年`, `3일`) may stand for a month,
     weekday or hour the source spells in words (`April`, `noon`), so it is
     not reported as extra; nor is a digit glued after Han or kana (`1対1`
-    for "one-to-one"); both still must match when the source has digits.
+    for "one-to-one") or to the letters of its word (`2진수` for "binary",
+    `1-комплемент`); both still must match when the source has digits. A
+    list of numbers (`0,1,2,3`) counts as its numbers in any separators,
+    and a menu accelerator (`_3 places`) is not part of its number.
+    Format directives (`%2.2u`, `%1$s`, `{0}`) are arguments, not numbers;
+    a version string kept verbatim (`8.2p1`, `2.45.1`) is not a number; the
+    translator credits (`translator-credits`) are names and years, not a
+    translation of the msgid. In a program's message (references to files
+    no article reader reads) a number spelled as a word is the translator's
+    choice: only a number replaced by another is reported.
     """
     from babel.numbers import format_decimal
+
+    if is_credits(source):
+        return []
+    source, target = _numbers_only(source, target)
 
     locale = babel_locale(language)
     expected = source_numbers(source, locale=babel_locale(source_language))
     found, soft = _target_numbers(target, locale)
     extra = (found - expected) - soft
+    if not in_article(entry) and not ((expected - found) and extra):
+        # A program's message spells numbers as words freely ("takes 1 or 2 arguments" → "один или два");
+        # only a number replaced by another one is an error there.
+        return []
     problems = [
         f"number {_show(value)} is missing from the translation"
         + (f" ({count}×)" if count > 1 else "")

@@ -3,8 +3,10 @@
 Three scopes of check, each a small function registered with `check`:
 
 - ``entry``: ``(source, target, *, language, glossary, source_language) -> list[str]``,
-  run on each translated (source, target) pair of each checked entry; a
-  translator silences it on one entry with ``# no-check-<id>: why``.
+  run on each translated (source, target) pair of each checked entry (a
+  check that declares an ``entry`` keyword also gets the polib entry: its
+  flags and references); a translator silences it on one entry with
+  ``# no-check-<id>: why``.
 - ``catalogue``: ``(po, *, language) -> list[str | Problem]``, run once on
   the parsed catalogue (its header, say).
 - ``file``: ``(po, file, *, language) -> list[str | Problem]``, run once on
@@ -45,6 +47,7 @@ class Check:
     title: str  # first line of the function's docstring
     function: Callable
     scope: str = "entry"  # "entry": (source, target); "catalogue": (po); "file": (po, file)
+    wants_entry: bool = False  # an entry check with an `entry` keyword gets the polib entry (its flags, references)
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,11 @@ def check(id: str, severity: str, *, scope: str = "entry") -> Callable[[Callable
     def register(function: Callable) -> Callable:
         if id in CHECKS:
             raise ValueError(f"check {id!r} is registered twice")
+        import inspect
+
         title = (function.__doc__ or id).strip().splitlines()[0].rstrip(".")
-        CHECKS[id] = Check(id=id, severity=severity, title=title, function=function, scope=scope)
+        wants_entry = scope == "entry" and "entry" in inspect.signature(function).parameters
+        CHECKS[id] = Check(id=id, severity=severity, title=title, function=function, scope=scope, wants_entry=wants_entry)
         return function
 
     return register
@@ -198,8 +204,9 @@ def _check_entry(
     for chosen in selected:
         if chosen.id in off:
             continue
+        extra = {"entry": entry} if chosen.wants_entry else {}
         for source, target in pairs:
-            for message in chosen.function(source, target, language=language, glossary=glossary, source_language=source_language):
+            for message in chosen.function(source, target, language=language, glossary=glossary, source_language=source_language, **extra):
                 findings.append(_entry_finding(chosen, message, entry, severity=chosen.severity, path=path, language=language))
     return findings
 

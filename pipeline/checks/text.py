@@ -36,5 +36,24 @@ def characters_of_category(category: str) -> list[str]:
 
 
 def babel_locale(language: str) -> str:
-    """The Babel locale code of a catalogue's *language* (`uk_UA` → `uk_UA`, `zh-Hans` → `zh_Hans`)."""
-    return language_facts(language).code
+    """The Babel locale code of a catalogue's *language* (`uk_UA` → `uk_UA`, `zh-Hans` → `zh_Hans`, `sr@latin` → `sr_Latn`)."""
+    facts = language_facts(language)
+    return facts.babel_code or facts.code
+
+
+def in_article(entry) -> bool:
+    """True when an entry comes from an article: its references are files an article reader reads.
+
+    `extract` gives every article sentence its references; a program's
+    messages (references to `.c`, `.py`, `.ui` … files, or none, as git's
+    catalogues) follow software conventions: re-wrapped help text, numbers
+    spelled as words. A check called without an entry applies the article's rules.
+    """
+    if entry is None:
+        return True
+    if not entry.occurrences:
+        return False
+    from pipeline.article.readers import reader, reader_names
+
+    article = tuple(ext for name in reader_names() for ext in reader(name).extensions)
+    return all(path.lower().endswith(article) for path, _ in entry.occurrences)

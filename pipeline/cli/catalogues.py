@@ -30,10 +30,11 @@ def update(
     lang: LangOption = None,
     locale_dir: LocaleOption = None,
     purge_obsolete: Annotated[bool, typer.Option(help="Drop obsolete (#~) entries instead of keeping them.")] = False,
+    memory: Annotated[bool, typer.Option(help="Let the translation memory fill new entries; --no-memory merges as msgmerge does (software catalogues).")] = True,
 ) -> None:
     """Create or merge locale/<lang>/LC_MESSAGES/<domain>.po from the templates, keeping every translation."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
-    report = workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete)
+    report = workflow.update(settings, languages=settings.languages, domains=domains, purge_obsolete=purge_obsolete, use_memory=memory)
     _print_updates(report.results)
     _finish(report)
 

@@ -280,7 +280,8 @@ def _check_header(po: polib.POFile, path: Path, language: Language) -> None:
     except PluralFormsError as exc:
         raise CatalogueError(f"{path}: {exc}; fix the header (gettext's rule for {language.code} is {language.plural_forms!r}).") from None
     for entry in plurals:
-        if entry.msgstr_plural and len(entry.msgstr_plural) != nplurals:
+        # An untranslated entry with xgettext's two empty forms is what msgfmt reads too (it has nothing to pick).
+        if entry.msgstr_plural and len(entry.msgstr_plural) != nplurals and any(entry.msgstr_plural.values()):
             raise CatalogueError(
                 f"{path}:{entry.linenum}: plural entry {entry.msgid[:40]!r} has {counted(len(entry.msgstr_plural), 'msgstr[n] form')} but Plural-Forms says nplurals={nplurals}; give it {counted(nplurals, 'form')}."
             )

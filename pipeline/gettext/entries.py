@@ -7,6 +7,20 @@ import polib
 _NEW = object.__new__
 
 
+class BlankComment(str):
+    """A comment that is one empty line (`#` or `#.` alone), which gettext keeps.
+
+    polib holds comments as one string, where "" is no comment at all; this
+    empty string says "one empty line" to the writer. Any edit of the
+    comment replaces it with a plain string, as it should.
+    """
+
+    __slots__ = ()
+
+
+BLANK_COMMENT = BlankComment("")
+
+
 def new_entry(**fields) -> polib.POEntry:
     """`polib.POEntry(**fields)` at a third of the cost.
 

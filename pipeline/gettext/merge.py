@@ -191,6 +191,12 @@ def _nplurals(plural_forms: str, *, default: int) -> int:
     return int(found[1]) if found and int(found[1]) > 0 else default
 
 
+# msgmerge compares a new msgid with every old one its length allows: so do we (RapidFuzz's
+# scan of a length window is C++; a word shortlist lost 16 % of msgmerge's suggestions
+# on git's 6,322-message catalogues, bench/merge_real.py).
+EXACT = 1 << 62
+
+
 class SimilarEntries:
     """Finds the entry whose msgid is most similar to a sentence (msgmerge's measure, 0-100).
 
@@ -209,7 +215,7 @@ class SimilarEntries:
         if self._index is None:
             from pipeline.memory.similar import FuzzyIndex
 
-            self._index = FuzzyIndex([e.msgid for e in self.entries])
+            self._index = FuzzyIndex([e.msgid for e in self.entries], full_scan=EXACT, ngram_ties=True)
         return self._index
 
     def best(self, msgid: str, *, msgctxt: str | None = None) -> polib.POEntry | None:
@@ -247,5 +253,5 @@ class SimilarEntries:
 
         if msgctxt not in self._by_context:
             positions = [i for i, e in enumerate(self.entries) if e.msgctxt == msgctxt]
-            self._by_context[msgctxt] = (positions, FuzzyIndex([self.entries[i].msgid for i in positions])) if positions else None
+            self._by_context[msgctxt] = (positions, FuzzyIndex([self.entries[i].msgid for i in positions], full_scan=EXACT, ngram_ties=True)) if positions else None
         return self._by_context[msgctxt]

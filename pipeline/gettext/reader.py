@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import polib
 
 from pipeline.errors import CatalogueError
-from pipeline.gettext.entries import new_entry
+from pipeline.gettext.entries import BLANK_COMMENT, new_entry
 
 FIX = "fix it in a PO editor or restore it from version control"
 
@@ -60,6 +60,10 @@ _ENTRY = re.compile(
 _CONTINUATION = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _STRING_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
+# A msgid keyword opening a line, whatever ends the line before it (LF, CRLF or a lone CR):
+# each must become an entry, or the file is not what this reader understood.
+_MSGID_LINE = re.compile(r'(?:\A|[\r\n])[ \t\f\v]*(?:#~[ \t\f\v]*)?msgid[ \t\f\v"]')
+_LONE_CR = re.compile(r"\r(?!\n)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
 
 
@@ -100,6 +104,7 @@ def parse_po(data: bytes | str, *, path: str = "<catalogue>", wrapwidth: int = 7
         text, charset = (data[1:] if data.startswith("\ufeff") else data), "UTF-8"
     parser = _Parser(path)
     parser.run(text)
+    _refuse_vanished(text, parser, path)
     po = polib.POFile(wrapwidth=wrapwidth)
     po.encoding = "utf-8"
     header_text = None
@@ -114,6 +119,38 @@ def parse_po(data: bytes | str, *, path: str = "<catalogue>", wrapwidth: int = 7
                 po.metadata.setdefault(key.strip(), value.strip())  # gettext reads the first of repeated fields
     po.extend(parser.entries)
     return ParsedPO(po, header_text, charset, parser.header)
+
+
+def _joined(lines: list[str]) -> str:
+    """Comment lines as polib's one string; a lone empty line (`#`) as BLANK_COMMENT, so that it is written back."""
+    return BLANK_COMMENT if lines == [""] else "\n".join(lines)
+
+
+def _refuse_vanished(text: str, parser: "_Parser", path: str) -> None:
+    """Refuse a file whose entries did not all become entries (e.g. old Mac CR-only line ends).
+
+    gettext ends lines only at `\\n`: a file saved with lone `\\r` line ends
+    reads as one long comment, "0 entries", and a merge would then write a
+    fresh catalogue over every translation in it. Each `msgid` that opens a
+    line, by any line end, must therefore have become an entry.
+    """
+    read = len(parser.entries) + (parser.header is not None)
+    if "msgid" not in text:
+        return
+    expected = len(_MSGID_LINE.findall(text))
+    if expected <= read:
+        return
+    lone = _LONE_CR.search(text)
+    if lone:
+        line = text.count("\n", 0, lone.start()) + 1
+        raise CatalogueError(
+            f"{path}:{line}: lines end with a lone carriage return (classic Mac OS line ends), which gettext does not read "
+            f"({expected} entries in the file, {read} readable); convert the line ends to LF (e.g. `tr '\\r' '\\n'`) and try again."
+        )
+    raise CatalogueError(
+        f"{path}: {expected} entries begin with msgid but only {read} could be read as gettext; "
+        f"{FIX}."
+    )
 
 
 class _Parser:
@@ -420,8 +457,8 @@ class _Parser:
             msgctxt=msgctxt,
             obsolete=bool(self.obsolete),
             encoding="utf-8",
-            comment="\n".join(self.comment),
-            tcomment="\n".join(self.tcomment),
+            comment=_joined(self.comment),
+            tcomment=_joined(self.tcomment),
             occurrences=self.occurrences,
             flags=self.flags,
             previous_msgctxt=self.previous.get("msgctxt"),

@@ -34,7 +34,7 @@ from functools import partial
 import polib
 
 from pipeline.gettext.directives import directive_interiors
-from pipeline.gettext.entries import first_msgstr
+from pipeline.gettext.entries import BlankComment, first_msgstr
 from pipeline.gettext.linebreak import (
     MANDATORY, POSSIBLE, PROHIBITED, UNDEFINED, all_narrow, break_opportunities, break_positions, columns,
 )
@@ -129,7 +129,7 @@ def entry_lines(entry: polib.POEntry, *, width: int = PAGE_WIDTH) -> list[str]:
 
 def _comment_lines(marker: str, text: str) -> list[str]:
     if not text:
-        return []
+        return [marker] if isinstance(text, BlankComment) else []
     return [marker + (" " + line if line else "") for line in text.split("\n")]
 
 

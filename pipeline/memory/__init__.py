@@ -18,7 +18,8 @@ Schema (one database per language, WAL, every change one transaction):
   with its times (`cp -a`), costs a stat per file; copied without them, a
   read and a hash per file, never a parse.
 - ``segment``: one row per distinct source sentence, keyed by a hash of its
-  normalised text (NFC, runs of white space as one space) and its msgctxt,
+  exact text and its msgctxt (a sentence differing only in white space or
+  case is another segment: the fuzzy lookup finds it, never the exact one),
   with its length; a contentless FTS5 table of its words and word pairs
   (one token each) is the candidate index, ``feature`` their document counts.
 - ``translation``: (segment, source) → msgstr and the domains it occurs in.

@@ -25,7 +25,9 @@ score is a chance resemblance just above the threshold it can miss that weak
 match or return a slightly weaker one (``tests/test_similar.py`` and
 ``bench/RESULTS.md`` give the measured rates).
 
-Ties go to the lowest index, as in a full ``rapidfuzz.process.extractOne`` scan.
+Ties go to the lowest index, as in a full ``rapidfuzz.process.extractOne`` scan,
+or (``ngram_ties``, the merge's choice) to the sentence sharing most
+character 4-grams with the query, as msgmerge's candidates are ranked.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class FuzzyIndex:
     beyond it, the *shortlist* sentences sharing the most words with the query
     are scored; *common* is the number of sentences above which a word is too
     common to look up (default: 2 % of the sentences, at least 50).
+    *ngram_ties*: of equally similar sentences, prefer the one sharing most
+    character 4-grams with the query, as msgmerge does (else the first).
     """
 
     def __init__(
@@ -66,8 +70,10 @@ class FuzzyIndex:
         full_scan: int = 1000,
         shortlist: int = 64,
         common: int | None = None,
+        ngram_ties: bool = False,
     ):
         self.sentences = list(sentences)
+        self.ngram_ties = ngram_ties
         self.full_scan = full_scan
         self.shortlist = shortlist
         self.common = common if common is not None else max(50, len(self.sentences) // 50)
@@ -107,7 +113,17 @@ class FuzzyIndex:
                 if not candidates:
                     return None
         found = process.extractOne(sentence, candidates, scorer=fuzz.ratio, score_cutoff=threshold)
-        return found[2] if found is not None else None
+        if found is None:
+            return None
+        if not self.ngram_ties:
+            return found[2]
+        # msgmerge's tie-break: of equally similar sentences, the one sharing most 4-grams, then the first.
+        best = found[1] - 1e-9
+        tied = [t for t in process.extract(sentence, candidates, scorer=fuzz.ratio, score_cutoff=best, limit=None) if t[1] >= best]
+        if len(tied) <= 1:
+            return found[2]
+        grams = _ngrams(sentence)
+        return min(tied, key=lambda t: (-len(grams & _ngrams(t[0])), t[2]))[2]
 
     def score(self, sentence: str, index: int) -> float:
         """The similarity (0-100) of *sentence* to indexed sentence *index*."""
@@ -152,6 +168,11 @@ class FuzzyIndex:
 
             self._lengths_np = numpy.array([len(sentence) for sentence in self.sentences], dtype=numpy.int64)
         return self._lengths_np
+
+
+def _ngrams(text: str, size: int = 4) -> set[str]:
+    """The character *size*-grams of *text* (gettext's msgl-fsearch ranks candidates by shared 4-grams)."""
+    return {text[i : i + size] for i in range(max(len(text) - size + 1, 1))}
 
 
 def _length_window(length: int, threshold: float) -> tuple[float, float]:

@@ -305,7 +305,7 @@ class TranslationMemory:
     # -- asking it -------------------------------------------------------
 
     def exact(self, msgid: str, msgctxt: str | None = None) -> str | None:
-        """The remembered translation of *msgid* (same sentence once normalised, same msgctxt), or None."""
+        """The remembered translation of exactly *msgid* in exactly *msgctxt*, or None."""
         row = self._db.execute("SELECT id FROM segment WHERE key=?", (segment_key(msgid, msgctxt),)).fetchone()
         if row is None:
             return None

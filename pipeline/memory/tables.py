@@ -15,18 +15,24 @@ from typing import Iterator
 
 from pipeline.memory.similar import word_features
 
-SCHEMA_VERSION = "3"  # 3: sources keyed relative to the locale folder; casefolded features
+SCHEMA_VERSION = "4"  # 3: sources keyed relative to the locale folder; casefolded features; 4: exact keys
 
 
 def normalise(text: str) -> str:
-    """The form sentences are compared in for an exact match: NFC, white space collapsed."""
+    """A sentence with NFC and white space collapsed: equal forms are close, never the same (see segment_key)."""
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def segment_key(msgid: str, msgctxt: str | None = None) -> bytes:
-    """The exact-lookup key of a sentence (msgctxt None and "" differ, as in gettext)."""
+    """The exact-lookup key of a sentence: its very text and msgctxt (None and "" differ, as in gettext).
+
+    Not normalised: `done.` and `done.\\n`, or `%s` and `  %s`, are different
+    messages to gettext (msgfmt -c refuses a translation whose leading or
+    trailing newline differs), so one's translation is never the other's
+    reviewed answer; the fuzzy lookup offers it.
+    """
     context = "\x00" if msgctxt is None else "\x01" + msgctxt
-    return hashlib.sha256(f"{context}\x04{normalise(msgid)}".encode("utf-8")).digest()[:16]
+    return hashlib.sha256(f"{context}\x04{msgid}".encode("utf-8", "surrogatepass")).digest()[:16]
 
 
 SCHEMA = """

@@ -39,11 +39,14 @@ def update(
     domains: list[str] | None = None,
     purge_obsolete: bool = False,
     catalogues: Catalogues | None = None,
+    use_memory: bool = True,
 ) -> Report:
     """Create or merge every catalogue of *languages* for *domains* from its template.
 
     A catalogue that cannot be read is skipped (and reported); the others are
-    merged. Catalogues left as they were are shared through *catalogues* with
+    merged. With *use_memory* False the update is a pure merge, as
+    `msgmerge --previous` (a software catalogue): the memory is neither
+    asked nor opened. Catalogues left as they were are shared through *catalogues* with
     the stages that follow (a `run`), so they are not parsed again.
     """
     domains = domains or known_domains(settings)
@@ -73,10 +76,10 @@ def update(
         lambda item: merge(item[3], item[4], item[1], fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete),
         plan,
     )
-    with open_memories(settings, plan) as memories:
+    with open_memories(settings, plan if use_memory else []) as memories:
         for (domain, lang, path, pot, po), (merged, merge_report) in zip(plan, merges):
             # The memory answers before any engine: MT only sees what it cannot.
-            memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold)
+            memory_report = apply_memory(merged, memories[lang.code], threshold=settings.memory_threshold) if use_memory else MemoryReport()
             if po is not None and _same_entries(po.po, merged):
                 target = po  # nothing to merge: keep the file byte for byte
             elif po is not None:
@@ -88,7 +91,7 @@ def update(
             except CatalogueError as exc:  # a translator saved it meanwhile: their edit wins
                 report.skip(lang.code, domain, exc)
                 continue
-            if changed:
+            if changed and use_memory:
                 memories[lang.code].index_file(path, target)
             elif catalogues is not None and target is po:
                 catalogues.keep(po)  # as parsed from the file's bytes: later stages need not parse it again

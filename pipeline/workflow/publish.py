@@ -26,7 +26,10 @@ def compile_all(
     catalogues = catalogues or Catalogues(settings)
     for _, _, catalogue in catalogues.each(report, languages=languages, domains=domains):
         target = mo_path(catalogue.path)
-        report.results.append((target, compile_catalogue(catalogue.po, target)))
+        try:
+            report.results.append((target, compile_catalogue(catalogue.po, target)))
+        except CatalogueError as exc:  # what msgfmt -c refuses: this catalogue only, the others compile
+            report.skip(catalogue.path.parent.parent.name, catalogue.path.stem, exc)
     return report
 
 
