@@ -47,6 +47,7 @@ class Report:
     results: list = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     failed_checks: int = 0  # error-severity findings on reviewed entries (exit 1)
+    notes: list[str] = field(default_factory=list)  # what was repaired on the way (a damaged cache rebuilt): one line each
 
     @property
     def exit_code(self) -> int:
@@ -62,6 +63,7 @@ class Report:
         """Take over what *other* skipped and failed (a stage of `run`); the same catalogue is named once."""
         for item in other.skipped:
             self._add(item)
+        self.notes += [note for note in other.notes if note not in self.notes]
         self.failed_checks += other.failed_checks
 
     def _add(self, item: Skipped) -> None:

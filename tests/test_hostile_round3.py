@@ -1,0 +1,319 @@
+"""Hostile and careless input, round three (issue 21): paths, caches, readers, terminals, patterns.
+
+Each test names the case of the issue it covers and failed before its fix:
+by a write outside the project, a hang (a subprocess that times out), a
+traceback (CliRunner records the exception) or a wrong exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from pipeline.cli import app
+from pipeline.errors import OutputError
+
+runner = CliRunner()
+UK_PO = "locale/uk/LC_MESSAGES/article.po"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def subprocess_pipeline(cwd: Path, *args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    if "stdout" not in kwargs:
+        kwargs["capture_output"] = True
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, timeout=timeout, env=kwargs.pop("env", ENV), **kwargs)
+
+
+def set_setting(pyproject: Path, line: str) -> None:
+    key = line.split("=")[0].strip()
+    kept = [old for old in pyproject.read_text().splitlines() if old.split("=")[0].strip() != key]
+    pyproject.write_text("\n".join(kept).replace("[tool.pipeline]", f"[tool.pipeline]\n{line}", 1) + "\n")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink() and p.name != ".pipeline.lock"}
+
+
+# --- writes or deletions outside the project's folders ---------------------------------
+
+
+def test_output_folder_that_is_a_link_out_of_the_project_is_refused_at_start(project, tmp_path):
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    leftover = outside / "deep" / ".notes.abcdefgh.tmp"  # temp-shaped: the sweep would delete it
+    leftover.write_text("someone else's file")
+    (project / "dist").symlink_to(outside)
+    result = invoke("run", "seeds/article.txt", "--lang", "uk", "--engine", "pseudo")
+    assert result.exit_code == 2
+    assert "symbolic link" in result.output
+    assert leftover.read_text() == "someone else's file"
+    assert sorted(p.name for p in outside.rglob("*")) == [".notes.abcdefgh.tmp", "deep"]
+
+
+def test_locale_dir_outside_the_project_is_refused_before_anything_is_written(project, tmp_path):
+    sibling = tmp_path / "sibling"
+    sibling.mkdir()
+    (sibling / ".work.abcdefgh.tmp").write_text("a sibling project's file")
+    set_setting(project / "pyproject.toml", 'locale_dir = ".."')
+    before = snapshot(tmp_path)
+    for args in (("extract", "seeds/article.txt"), ("run", "seeds/article.txt", "--engine", "pseudo")):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        assert "outside the project" in result.output
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / "article.pot").exists() and not (tmp_path / ".pipeline.lock").exists()
+
+
+@pytest.mark.parametrize("domain", ["{outside}/evil", "{project}/locale/article"])
+def test_a_domain_given_as_a_path_is_refused(project, tmp_path, domain):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.pot").write_bytes((project / "locale/article.pot").read_bytes())
+    before = snapshot(tmp_path)
+    result = invoke("update", domain.format(outside=outside, project=project), "--lang", "uk,pl")
+    assert result.exit_code == 2
+    assert "not files" in result.output or "not a domain name" in result.output
+    assert snapshot(tmp_path) == before
+
+
+def test_memory_cache_that_links_to_another_database_is_never_written_through(project, tmp_path):
+    other = tmp_path / "other-app.sqlite"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes (text TEXT)")
+    db.execute("INSERT INTO notes VALUES ('mine')")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    (project / "locale/.cache").mkdir()
+    (project / "locale/.cache/memory-uk.sqlite").symlink_to(other)
+    result = invoke("update", "--lang", "uk")
+    assert result.exit_code == 0, result.output
+    assert other.read_bytes() == before
+    assert not Path(f"{other}-wal").exists()
+    assert "set aside" in result.output
+    assert (project / "locale/.cache/memory-uk.sqlite").is_file() and not (project / "locale/.cache/memory-uk.sqlite").is_symlink()
+
+
+def test_dangling_gitignore_link_in_the_cache_is_not_followed(project, tmp_path):
+    target = tmp_path / "created-by-the-pipeline"
+    (project / "locale/.cache").mkdir()
+    (project / "locale/.cache/.gitignore").symlink_to(target)
+    assert invoke("update", "--lang", "uk").exit_code == 0
+    assert not target.exists()
+
+
+def test_lock_file_hard_linked_to_an_outside_file_is_never_overwritten(project, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    os.link(victim, project / "locale/.pipeline.lock")
+    assert invoke("update", "--lang", "uk").exit_code == 0
+    assert victim.read_text() == "precious\n"
+
+
+def test_memory_export_never_replaces_a_live_catalogue(project):
+    before = (project / UK_PO).read_bytes()
+    result = invoke("memory", "export", "--lang", "uk", "--out", UK_PO)
+    assert result.exit_code == 2
+    assert "never replaces a catalogue" in result.output
+    assert (project / UK_PO).read_bytes() == before
+
+
+def test_bundle_out_inside_the_catalogue_folder_is_refused(project):
+    before = snapshot(project / "locale")
+    result = invoke("bundle", "--lang", "uk", "--out", "locale/uk/LC_MESSAGES")
+    assert result.exit_code == 2
+    assert "among the catalogues" in result.output
+    assert snapshot(project / "locale") == before
+
+
+def test_settings_refuse_folders_outside_or_through_links(tmp_path):
+    from pipeline.settings import Settings
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(OutputError, match="outside the project"):
+        Settings(root=tmp_path, locale_dir=Path("/"))
+    with pytest.raises(OutputError, match="symbolic link"):
+        Settings(root=tmp_path, output_dir=Path("link/dist"))
+    assert Settings(root=tmp_path, locale_dir=Path("real/locale")).locale_path == tmp_path / "real/locale"
+
+
+# --- one bounded reader: FIFOs and devices never hang, huge files are refused by size ---------------
+
+
+@pytest.mark.parametrize("what", ["catalogue", "glossary"])
+@pytest.mark.parametrize("command", [("status",), ("check", "--lang", "uk")])
+def test_a_fifo_or_device_in_place_of_a_catalogue_or_glossary_never_hangs(project, what, command):
+    target = project / (UK_PO if what == "catalogue" else "locale/glossary.csv")
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    done = subprocess_pipeline(project, *command, timeout=120)  # before the fix: a hang, then TimeoutExpired
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "Traceback" not in stderr and "named pipe (FIFO)" in stderr
+
+
+def test_dev_zero_in_place_of_a_catalogue_is_refused_and_other_languages_bundle(project):
+    (project / UK_PO).unlink()
+    (project / UK_PO).symlink_to("/dev/zero")
+    result = invoke("bundle", "--lang", "uk,pl")
+    assert result.exit_code == 2
+    assert "is a device, not a catalogue" in result.output
+    assert (project / "dist/article/pl/article.txt").is_file()
+
+
+def test_memory_import_of_a_fifo_is_refused_without_blocking(project):
+    os.mkfifo(project / "incoming.tmx")
+    done = subprocess_pipeline(project, "memory", "import", "incoming.tmx", timeout=120)
+    assert done.returncode == 2 and b"named pipe (FIFO)" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_an_import_over_the_size_limit_is_refused_before_reading(project, monkeypatch):
+    from pipeline.runtime import reading
+
+    monkeypatch.setitem(reading.LIMITS, "import", 1000)
+    (project / "big.tmx").write_bytes(b"<?xml version='1.0'?><tmx>" + b" " * 2000 + b"</tmx>")
+    result = invoke("memory", "import", "big.tmx")
+    assert result.exit_code == 2 and "over the" in result.output and "limit" in result.output
+
+
+def test_roundtrip_refuses_a_sparse_huge_source_by_its_size(project, monkeypatch):
+    with open(project / "seeds/huge.txt", "wb") as handle:
+        handle.truncate(3 * 2**30)
+    reads = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    result = invoke("roundtrip", "seeds/huge.txt")
+    assert result.exit_code == 2 and "over the 20 MiB limit" in result.output
+    assert reads == []
+
+
+# --- rebuildable caches rebuild themselves -------------------------------------------------
+
+
+def _damage_memory(project: Path, how: str) -> Path:
+    assert invoke("update", "--lang", "uk,pl").exit_code == 0
+    path = project / "locale/.cache/memory-uk.sqlite"
+    if how == "folder":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        (path / "inside").mkdir(parents=True)
+    elif how == "dropped table":
+        db = sqlite3.connect(path)
+        db.execute("DROP TABLE translation")
+        db.commit()
+        db.close()
+    elif how == "damaged page":
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode=DELETE")
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='source'").fetchone()[0]
+        db.close()
+        with open(path, "r+b") as handle:
+            handle.seek((root - 1) * page)
+            handle.write(b"\xff" * page)  # the b-tree page of the indexed files, garbage
+    return path
+
+
+@pytest.mark.parametrize("how", ["folder", "dropped table", "damaged page"])
+def test_a_damaged_memory_is_set_aside_and_rebuilt_and_every_language_bundles(project, how):
+    path = _damage_memory(project, how)
+    result = invoke("run", "seeds/article.txt", "--lang", "uk,pl", "--engine", "pseudo", "--use-fuzzy")
+    assert result.exit_code in (0, 1), result.output
+    assert "set aside" in result.output
+    assert (project / "dist/article/uk/article.txt").is_file() and (project / "dist/article/pl/article.txt").is_file()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM segment").fetchone()[0] > 0
+    db.close()
+
+
+@pytest.mark.parametrize("how", ["dropped table", "damaged page"])
+def test_memory_rebuild_cures_a_damaged_memory(project, how):
+    _damage_memory(project, how)
+    result = invoke("memory", "rebuild", "--lang", "uk")
+    assert result.exit_code == 0, result.output
+    assert invoke("memory", "rebuild", "--lang", "uk").output.count("note:") == 0  # cured: nothing more to say
+
+
+# --- terminals -----------------------------------------------------------------------------
+
+
+def test_status_table_on_an_ascii_terminal_is_printed(project):
+    done = subprocess_pipeline(project, "status", env={**ENV, "PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"uk" in done.stdout and b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [("status",), ("status", "--format", "json"), ("check", "--lang", "uk")])
+def test_output_to_dev_full_is_one_line_and_exit_2(project, command):
+    with open("/dev/full", "w") as full:
+        done = subprocess_pipeline(project, *command, stdout=full, stderr=subprocess.PIPE)
+    lines = done.stderr.decode().strip().splitlines()
+    assert done.returncode == 2
+    assert lines[-1].startswith("error: the output could not be written") and not any("Traceback" in line for line in lines)
+
+
+def test_stdout_closed_at_start_is_one_line_and_exit_2(project):
+    done = subprocess.run(
+        f"{sys.executable} -m pipeline status >&-", shell=True, cwd=project, stderr=subprocess.PIPE, timeout=120, env=ENV
+    )
+    lines = done.stderr.decode().strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and "standard output" in lines[0], lines
+
+
+# --- user patterns, names, folders ----------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+b", "(?:x|xy)*z", r"(\w+)\1"])
+def test_credit_patterns_that_can_backtrack_exponentially_are_refused(empty_project, pattern):
+    set_setting(empty_project / "pyproject.toml", f"credit_patterns = ['{pattern}']")
+    (empty_project / "seeds/a.txt").write_text("Headline\n\nText " + "a" * 40 + "\n")
+    result = invoke("extract", "seeds/a.txt")
+    assert result.exit_code == 2
+    assert "exponential time" in result.output
+
+
+def test_a_source_file_name_with_a_newline_is_refused_before_the_template_is_written(empty_project):
+    (empty_project / "seeds/two\nlines.txt").write_text("Headline\n\nSome text here.\n")
+    result = invoke("extract", "seeds/two\nlines.txt")
+    assert result.exit_code == 2 and "control character" in result.output
+    assert not (empty_project / "locale").exists()
+
+
+def test_run_with_a_source_relative_to_a_subfolder(project, monkeypatch):
+    (project / "notes").mkdir()
+    monkeypatch.chdir(project / "notes")
+    before = (project / "locale/article.pot").read_bytes()
+    result = invoke("extract", "../seeds/article.txt")
+    assert result.exit_code == 0, result.output
+    assert (project / "locale/article.pot").read_bytes() == before  # cited as seeds/article.txt, as from the root
+
+
+def test_a_model_archive_with_too_many_members_is_refused_before_extracting(tmp_path, monkeypatch):
+    import zipfile
+
+    from pipeline.engines.argos import validate
+    from pipeline.errors import ModelError
+
+    monkeypatch.setattr(validate, "MAX_MEMBERS", 50)
+    path = tmp_path / "many.argosmodel"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number in range(60):
+            archive.writestr(f"pkg/empty-{number}", b"")
+    with pytest.raises(ModelError, match="60 members, over the limit of 50"):
+        validate.validate_archive(path)
