@@ -38,12 +38,12 @@ def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False, tcomment
 def test_every_check_has_id_severity_and_title():
     assert set(CHECKS) == {
         "numbers", "protected", "glossary", "end-punctuation", "brackets",
-        "whitespace", "untranslated-copy", "length-ratio", "line-structure", "header", "msgfmt",
+        "whitespace", "untranslated-copy", "length-ratio", "line-structure", "invisible", "header", "msgfmt",
     }
     for check in CHECKS.values():
         assert check.severity in ("error", "warning")
         assert check.title and not check.title.endswith(".")
-    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "glossary", "line-structure", "header", "msgfmt"}
+    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "glossary", "line-structure", "invisible", "header", "msgfmt"}
 
 
 # --------------------------------------------------------------------------- numbers

@@ -53,11 +53,16 @@ def memory_export(settings: Settings, *, languages: tuple[str, ...], format: str
     out = settings.resolve(out)
     from pipeline.runtime.containment import is_inside
 
-    own = settings.locale_path.resolve() != settings.root.resolve() or out.suffix.lower() in (".po", ".pot", ".mo")
-    if is_inside(out, settings.locale_path) and own or out.is_symlink():
+    if is_inside(out, settings.locale_path):
+        inside = out.resolve().relative_to(settings.locale_path.resolve())
+        # Only `<lang>/compendium.po` (the memory's committed archive) may be written there.
+        live = "LC_MESSAGES" in inside.parts or ".cache" in inside.parts or out.suffix.lower() != ".po" or out.name != "compendium.po"
+    else:
+        live = False
+    if live or out.is_symlink():
         raise ConfigError(
-            f"{out}: --out lies in the catalogue folder {settings.locale_path} (or is a link); an export never replaces a "
-            "catalogue or the compendium. Write it elsewhere (e.g. uk-memory.po)."
+            f"{out}: --out is a catalogue, a template or a cache under {settings.locale_path} (or a link); an export never "
+            "replaces a catalogue. Write it elsewhere (e.g. uk-memory.po)."
         )
     exported = []
     for code in languages:
@@ -97,10 +102,16 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file; check the path of the file to import.") from None
     if path.suffix.lower() == ".tmx" or data.lstrip()[:5] in (b"<?xml", b"<tmx "):
+        unknown: dict[str, int] = {}
         try:
-            by_language = from_tmx(data, source_language=settings.source_language)
+            by_language = from_tmx(data, source_language=settings.source_language, unknown=unknown)
         except CatalogueError as exc:
             raise CatalogueError(f"{path}: {exc}") from None
+        for code, count in unknown.items():
+            report.skip(
+                code, None,
+                CatalogueError(f"{path}: {counted(count, 'unit')} in {code!r}, which is not a known language code; fix its xml:lang (e.g. de-DE)."),
+            )
         if not by_language:
             raise SourceError(
                 f"{path}: no unit has a {settings.source_language!r} source and a translation; "
