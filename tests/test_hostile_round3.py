@@ -533,3 +533,123 @@ def test_every_bundle_format_escapes_hostile_translations_and_parses_back(tmp_pa
         assert text in FORMATS["txt"].function(built).decode("utf-8")
 
     check()
+
+
+# --- campaigns: settings, file kinds and names; nothing outside, nothing lost, no traceback ----------
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+CAMPAIGN = hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SHORT = "Troops on patrol\n\nThe footage shows soldiers. They walk past a house.\n\nA caption here. (@NGUmainpage/Newsflash)\n"
+
+
+def _fresh_project(base: Path) -> tuple[Path, Path]:
+    """A small project and a sibling folder outside it (holding a temp-shaped file) in a new folder under *base*."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(dir=base))
+    project, outside = folder / "project", folder / "outside"
+    (project / "seeds").mkdir(parents=True)
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / ".keep.abcdefgh.tmp").write_text("outside")
+    (project / "pyproject.toml").write_text('[tool.pipeline]\nlanguages = ["uk", "pl"]\nengine = "pseudo"\nsources = ["seeds/short.txt"]\n')
+    (project / "seeds/short.txt").write_text(SHORT)
+    (project / "link").symlink_to(outside)
+    return project, outside
+
+
+FOLDERS = st.sampled_from(["locale", "dist", "..", ".", "/", "link", "link/sub", "sub/../..", "a/b", "../outside", "locale/x", "dist/../locale"])
+
+
+@CAMPAIGN
+@given(locale_dir=FOLDERS, output_dir=FOLDERS, command=st.sampled_from(["extract", "run", "update", "status", "bundle"]))
+def test_campaign_settings_never_write_outside_the_project(tmp_path_factory, monkeypatch, locale_dir, output_dir, command):
+    base = tmp_path_factory.mktemp("campaign-settings")
+    project, outside = _fresh_project(base)
+    set_setting(project / "pyproject.toml", f'locale_dir = "{locale_dir}"')
+    set_setting(project / "pyproject.toml", f'output_dir = "{output_dir}"')
+    before_outside, before_base = snapshot(outside), {p for p in base.rglob("*") if not p.is_relative_to(project)}
+    monkeypatch.chdir(project)
+    args = {"extract": ["extract"], "run": ["run", "--use-fuzzy"], "update": ["update"], "status": ["status"], "bundle": ["bundle"]}[command]
+    result = invoke(*args)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert snapshot(outside) == before_outside
+    assert {p for p in base.rglob("*") if not p.is_relative_to(project)} == before_base  # nothing new beside the project
+    written = [p for p in project.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert all(p.resolve().is_relative_to(project.resolve()) for p in written)
+
+
+KINDS = st.sampled_from(["fifo", "folder", "dev-zero link", "dangling link", "empty", "garbage", "hard link"])
+PLACES = st.sampled_from(
+    ["locale/uk/LC_MESSAGES/short.po", "locale/glossary.csv", "locale/.cache/memory-uk.sqlite", "locale/.cache/results.sqlite", "locale/.cache/.gitignore", "locale/uk/compendium.po"]
+)
+
+
+@CAMPAIGN
+@given(kind=KINDS, place=PLACES, command=st.sampled_from(["run --use-fuzzy", "status", "check", "bundle --use-fuzzy", "memory rebuild"]))
+def test_campaign_file_kinds_never_hang_lose_or_traceback(tmp_path_factory, monkeypatch, kind, place, command):
+    base = tmp_path_factory.mktemp("campaign-kinds")
+    project, outside = _fresh_project(base)
+    monkeypatch.chdir(project)
+    assert invoke("run", "--use-fuzzy").exit_code == 0
+    victim = outside / "victim.bin"
+    victim.write_bytes(b"outside data")
+    target = project / place
+    if target.is_dir() and not target.is_symlink():
+        import shutil
+
+        shutil.rmtree(target)
+    elif os.path.lexists(target):
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "dev-zero link":
+        target.symlink_to("/dev/zero")
+    elif kind == "dangling link":
+        target.symlink_to(outside / "missing")
+    elif kind == "empty":
+        target.write_bytes(b"")
+    elif kind == "garbage":
+        target.write_bytes(os.urandom(3000))
+    else:
+        os.link(victim, target)
+    pl = project / "locale/pl/LC_MESSAGES/short.po"
+    kept = pl.read_bytes()
+    result = invoke(*command.split())
+    assert result.exit_code in (0, 1, 2), result.output
+    assert victim.read_bytes() == b"outside data" and not (outside / "missing").exists()
+    assert pl.read_bytes() == kept  # the other language's catalogue is never lost
+    if command.split()[0] in ("run", "bundle"):
+        assert (project / "dist/short/pl/short.txt").is_file(), result.output  # nor its bundle
+
+
+NAMES = st.lists(st.sampled_from(list("ab -_.~#$%&'()[]{}é\u202e\u00a0\n\t\r/") + [".."]), min_size=1, max_size=10).map("".join)
+
+
+@CAMPAIGN
+@given(name=NAMES)
+def test_campaign_source_names_give_a_valid_template_or_one_line(tmp_path_factory, monkeypatch, name):
+    from pipeline.gettext.catalogue import read_catalogue
+
+    base = tmp_path_factory.mktemp("campaign-names")
+    project, outside = _fresh_project(base)
+    monkeypatch.chdir(project)
+    try:
+        path = project / "seeds" / f"{name}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(SHORT)
+    except OSError:
+        return  # a name the filesystem refuses: nothing to give the pipeline
+    before = snapshot(outside)
+    relative = os.path.relpath(path, project)
+    result = invoke("extract", relative)
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        assert len([line for line in result.output.splitlines() if line.strip()]) == 1, result.output
+    else:
+        for template in (project / "locale").glob("*.pot"):
+            read_catalogue(template)  # parses back: every later `update` can read it
+    assert snapshot(outside) == before
