@@ -350,7 +350,7 @@ def test_a_package_with_a_broken_tokenizer_fails_its_pair_alone(argos_packages, 
 # --- charsets and quadratic output ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("charset", ["rot13", "base64", "zlib", "hex", "UTF-16"])
+@pytest.mark.parametrize("charset", ["rot13", "base64", "zlib", "hex", "UTF-16", "idna"])
 def test_a_transform_or_ascii_incompatible_charset_is_one_line_for_that_catalogue(project, charset):
     path = project / UK_PO
     path.write_bytes(path.read_bytes().replace(b"charset=UTF-8", f"charset={charset}".encode(), 1))
@@ -653,3 +653,29 @@ def test_campaign_source_names_give_a_valid_template_or_one_line(tmp_path_factor
         for template in (project / "locale").glob("*.pot"):
             read_catalogue(template)  # parses back: every later `update` can read it
     assert snapshot(outside) == before
+
+
+def _charsets():
+    import encodings.aliases
+
+    names = sorted(set(encodings.aliases.aliases.values()) | {"rot13", "base64", "zlib", "hex", "bz2", "uu", "quopri", "idna", "punycode", "CHARSET", "x-unknown"})
+    return st.sampled_from(names)
+
+
+@CAMPAIGN
+@given(charset=_charsets(), command=st.sampled_from(["status", "check", "bundle"]))
+def test_campaign_any_declared_charset_is_a_result_or_one_line_for_that_catalogue(tmp_path_factory, monkeypatch, charset, command):
+    base = tmp_path_factory.mktemp("campaign-charsets")
+    project, _ = _fresh_project(base)
+    monkeypatch.chdir(project)
+    assert invoke("run", "--use-fuzzy").exit_code == 0
+    uk, pl = project / "locale/uk/LC_MESSAGES/short.po", project / "locale/pl/LC_MESSAGES/short.po"
+    uk.write_bytes(uk.read_bytes().replace(b"charset=UTF-8", f"charset={charset}".encode(), 1))
+    kept = pl.read_bytes()
+    result = invoke(*([command, "--use-fuzzy"] if command == "bundle" else [command]))
+    assert result.exit_code in (0, 1, 2), result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert all("short.po" in line for line in errors), result.output
+    assert pl.read_bytes() == kept
+    if command == "bundle":
+        assert (project / "dist/short/pl/short.txt").is_file()
