@@ -679,3 +679,16 @@ def test_campaign_any_declared_charset_is_a_result_or_one_line_for_that_catalogu
     assert pl.read_bytes() == kept
     if command == "bundle":
         assert (project / "dist/short/pl/short.txt").is_file()
+
+
+def test_a_language_folder_linked_out_of_the_locale_folder_is_never_written_through(project, tmp_path):
+    import shutil
+
+    outside = tmp_path / "elsewhere"
+    shutil.move(project / "locale/uk", outside)
+    (project / "locale/uk").symlink_to(outside)
+    (outside / "LC_MESSAGES/article.po").write_bytes((outside / "LC_MESSAGES/article.po").read_bytes() + b"\n# planted\n")
+    before = snapshot(outside)
+    result = invoke("update", "--lang", "uk")
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert snapshot(outside) == before

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Iterator
 
 from pipeline.errors import OutputError
 
@@ -83,3 +86,33 @@ def prepare_cache_folder(folder: Path) -> None:
         return
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(IGNORE_TEXT)
+
+
+_CONFINED: ContextVar[tuple[str, ...]] = ContextVar("confined", default=())
+
+
+@contextmanager
+def confined(*folders: Path) -> Iterator[None]:
+    """While the block runs, every atomic write under *folders* must reach its file through no link.
+
+    The project lock confines the locale and output folders: a link planted
+    inside them (`locale/uk` pointing elsewhere) cannot carry a write out.
+    """
+    token = _CONFINED.set(_CONFINED.get() + tuple(os.path.abspath(folder) for folder in folders))
+    try:
+        yield
+    finally:
+        _CONFINED.reset(token)
+
+
+def check_write(path: Path) -> None:
+    """Refuse a write to *path* that would pass through a symbolic link below a confined folder."""
+    target = os.path.abspath(path)
+    for folder in _CONFINED.get():
+        if target.startswith(folder.rstrip(os.sep) + os.sep):
+            link = link_below(Path(target).parent, Path(folder))
+            if link is not None:
+                raise OutputError(
+                    f"{path}: {link} is a symbolic link; the pipeline never writes through a link out of its folders. "
+                    "Replace the link with a real folder."
+                )

@@ -30,6 +30,7 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
     from filelock import FileLock, Timeout
 
     from pipeline.runtime.atomic import remove_leftovers
+    from pipeline.runtime.containment import confined
     from pipeline.runtime.resultcache import working_on
 
     folder = Path(locale_dir)
@@ -62,7 +63,7 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
     try:
         for place in (folder, *tidy):
             remove_leftovers(place)
-        with working_on(folder):  # answers that are data go to this project's result cache
+        with working_on(folder), confined(folder, *tidy):  # answers that are data go to this project's result cache
             yield
     finally:
         if created:
