@@ -103,7 +103,9 @@ def write_md(bundle: LanguageBundle) -> bytes:
     lines = []
     for block in bundle.structure["blocks"]:
         if block["role"] == "headline":
-            lines.append(f"# {_md(block['text'])}")
+            # a heading's trailing `#`s would close it (`# a #` is "a"): escape each of them
+            body = block["text"].rstrip("#")
+            lines.append(f"# {_md(body)}" + "\\#" * (len(block["text"]) - len(body)))
             lines.append("")
             lines.append(f"*{_md_inline(bundle.date)}*")
         elif block["role"] == "caption":
