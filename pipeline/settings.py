@@ -49,6 +49,21 @@ class Settings:
     credit_prefix: Mapping[str, str] = field(default_factory=dict)
     """`[tool.pipeline.credit_prefix]`: language → the word a caption credit starts with in its bundles (pl = "Fot.")."""
 
+    def __post_init__(self) -> None:
+        self.check_folders()
+
+    def check_folders(self) -> None:
+        """Refuse a locale or output folder outside the project, or reached through a symbolic link.
+
+        Everything the pipeline writes, deletes or sweeps lies under these two
+        folders (the caches and the lock under the locale folder), so proving
+        them contained at the start proves it for every path below them.
+        """
+        from pipeline.runtime.containment import check_contained
+
+        check_contained(self.locale_path, root=self.root, what="the locale folder (locale_dir)")
+        check_contained(self.output_path, root=self.root, what="the output folder (output_dir)", allow_root=False)
+
     def resolve(self, path: str | Path) -> Path:
         """A project path made absolute against the project root."""
         path = Path(path)
@@ -286,7 +301,63 @@ def load_settings(root: Path | None = None) -> Settings:
             compile_credits(settings.credit_patterns)
         except SourceError as exc:
             raise ConfigError(f"{pyproject}: {exc}") from None
+        for pattern in settings.credit_patterns:
+            why = backtracking_risk(pattern)
+            if why:
+                raise ConfigError(
+                    f"{pyproject}: [tool.pipeline] credit_patterns {pattern!r}: {why}, which can take exponential time "
+                    "on one line; write it without a repeat inside a repeat (e.g. 'a+b' for '(a+)+b')."
+                )
     return settings
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why *pattern* could backtrack exponentially (a nested quantifier, an alternation under a repeat, a backreference), or None.
+
+    Python's engine backtracks; configured patterns run on every caption
+    line, so only patterns whose time is linear in the line are accepted.
+    """
+    try:
+        import re._parser as parser
+        import re._constants as constants
+    except ImportError:  # pragma: no cover (Python 3.10 and older)
+        import sre_parse as parser
+        import sre_constants as constants
+    repeats = {constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", constants.MAX_REPEAT)}
+
+    def walk(items, under_repeat: bool) -> str | None:
+        for op, value in items:
+            if op in (constants.GROUPREF, getattr(constants, "GROUPREF_EXISTS", None)):
+                return "it uses a backreference"
+            if op in repeats:
+                low, high, body = value
+                many = high > 1
+                if under_repeat and many:
+                    return "it repeats a repeat (a nested quantifier)"
+                found = walk(body, under_repeat or many)
+                if found:
+                    return found
+            elif op is constants.BRANCH:
+                if under_repeat:
+                    return "it repeats an alternation"
+                for branch in value[1]:
+                    found = walk(branch, under_repeat)
+                    if found:
+                        return found
+            elif op is constants.SUBPATTERN:
+                found = walk(value[-1], under_repeat)
+                if found:
+                    return found
+            elif op in (constants.ASSERT, constants.ASSERT_NOT):
+                found = walk(value[1], under_repeat)
+                if found:
+                    return found
+        return None
+
+    try:
+        return walk(parser.parse(pattern), False)
+    except Exception:  # an invalid pattern is refused by compile_credits with its own message
+        return None
 
 
 def _check_engine_tables(tables: dict, *, where: Path) -> None:

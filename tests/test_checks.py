@@ -39,12 +39,12 @@ def entry(msgid: str, msgstr: str, *, flags=(), obsolete: bool = False, tcomment
 def test_every_check_has_id_severity_and_title():
     assert set(CHECKS) == {
         "numbers", "protected", "markup", "glossary", "end-punctuation", "brackets",
-        "whitespace", "untranslated-copy", "length-ratio", "line-structure", "header", "msgfmt", "format",
+        "whitespace", "untranslated-copy", "length-ratio", "line-structure", "invisible", "header", "msgfmt", "format",
     }
     for check in CHECKS.values():
         assert check.severity in ("error", "warning")
         assert check.title and not check.title.endswith(".")
-    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "markup", "glossary", "line-structure", "header", "msgfmt", "format"}
+    assert {c.id for c in CHECKS.values() if c.severity == "error"} == {"numbers", "protected", "markup", "glossary", "line-structure", "invisible", "header", "msgfmt", "format"}
 
 
 # --------------------------------------------------------------------------- numbers

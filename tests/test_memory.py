@@ -689,8 +689,16 @@ def test_a_project_copied_to_another_folder_is_not_read_again(project, tmp_path,
     parsed, read = [], []
     real_read_catalogue = memory_store.read_catalogue
     monkeypatch.setattr(memory_store, "read_catalogue", lambda path, **kw: parsed.append(path) or real_read_catalogue(path, **kw))
-    real_read_bytes = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read_bytes(self))
+    from pipeline.runtime import reading
+
+    real_read_bounded = reading.read_bounded
+
+    def recording(path, **kwargs):  # every input is read through the one bounded reader
+        read.append(Path(path).name)
+        return real_read_bounded(path, **kwargs)
+
+    monkeypatch.setattr(reading, "read_bounded", recording)
+    monkeypatch.setattr(memory_store, "read_bounded", recording)
     for code in codes:
         with TranslationMemory.open(moved, code) as memory:
             sources = memory_sources(moved, code)

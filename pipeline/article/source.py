@@ -6,8 +6,6 @@ a wrong encoding is refused the same way, with what to do, whatever the format.
 
 from __future__ import annotations
 
-import os
-import stat
 import unicodedata
 from pathlib import Path
 
@@ -68,50 +66,13 @@ def decode(data: bytes, *, name: str) -> tuple[str, bool]:
 
 
 def read_bounded(path: Path, name: str) -> bytes:
-    """The bytes of a regular file of at most MAX_SOURCE_BYTES, checked before reading.
+    """The bytes of a regular file of at most MAX_SOURCE_BYTES, through the one bounded reader."""
+    from pipeline.runtime.reading import read_bounded as bounded
 
-    Opened without blocking (a FIFO would otherwise wait for a writer forever,
-    holding the catalogue lock), then `fstat`ed: only a regular file is read,
-    and never more than the limit plus one byte (a sparse 4 GiB file or a
-    device would otherwise be read whole into memory).
-    """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return bounded(
+            path, kind="article", error=SourceError, what="an article file", name=name,
+            advice="give a plain-text file", limit=MAX_SOURCE_BYTES,
+        )
     except FileNotFoundError:
         raise SourceError(f"{name}: no such file; check the path of the source article.") from None
-    except IsADirectoryError:
-        raise SourceError(f"{name}: is a folder, not an article file.") from None
-    except OSError as exc:
-        raise SourceError(f"{name}: cannot be read ({exc.strerror}).") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise SourceError(f"{name}: is a folder, not an article file.")
-        if not stat.S_ISREG(info.st_mode):
-            kind = (
-                "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
-                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                else "a socket" if stat.S_ISSOCK(info.st_mode)
-                else "not a regular file"
-            )
-            raise SourceError(f"{name}: is {kind}, not an article file; give a plain-text file.")
-        if info.st_size > MAX_SOURCE_BYTES:
-            raise _too_large(name, info.st_size)
-    except BaseException:
-        os.close(fd)
-        raise
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        try:
-            chunks, size = [], 0
-            while size <= MAX_SOURCE_BYTES:  # the file may grow after fstat
-                chunk = handle.read(MAX_SOURCE_BYTES + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-        except OSError as exc:
-            raise SourceError(f"{name}: cannot be read ({exc.strerror}).") from None
-    data = b"".join(chunks)
-    if len(data) > MAX_SOURCE_BYTES:
-        raise _too_large(name, len(data))
-    return data

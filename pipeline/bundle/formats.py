@@ -82,12 +82,23 @@ def write_json(bundle: LanguageBundle) -> bytes:
     return dump_json(bundle.structure).encode("utf-8")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # & : no entity; ~ : no ~~~ fence or ~~strike~~
+_MD_LINE_START = re.compile(r"^(\s*)(?:([#>+\-=])|(\d+)([.)]))", re.MULTILINE)
 
 
 def _md(text: str) -> str:
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _MD_SPECIAL.sub(r"\\\1", text))
+    """*text* as Markdown that renders as exactly *text* (CommonMark escapes; a list number keeps its digits)."""
+    def line_start(match: re.Match) -> str:
+        if match.group(2):
+            return f"{match.group(1)}\\{match.group(2)}"
+        return f"{match.group(1)}{match.group(3)}\\{match.group(4)}"
+
+    return _MD_LINE_START.sub(line_start, _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _md_inline(text: str) -> str:
+    """*text* escaped for a place inside a line (after `*`), where a list number or `#` means nothing."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @writer("md")
@@ -101,11 +112,13 @@ def write_md(bundle: LanguageBundle) -> bytes:
     lines = []
     for block in bundle.structure["blocks"]:
         if block["role"] == "headline":
-            lines.append(f"# {_md(strip_markup(block['text']))}")
+            # a heading's trailing `#`s would close it (`# a #` is "a"): escape each of them
+            text = strip_markup(block["text"])
+            body = text.rstrip("#")
+            lines.append(f"# {_md(body)}" + "\\#" * (len(text) - len(body)))
             if bundle.date:  # the story's own date; none when unknown
                 lines.append("")
-                date = _MD_SPECIAL.sub(r"\\\1", bundle.date)  # inside emphasis: no line-start escape
-                lines.append(f"*{date}*")
+                lines.append(f"*{_md_inline(bundle.date)}*")
         elif block["role"] == "caption":
             credit = f" — {_md(block['caption_credit'])}" if block["caption_credit"] else ""
             lines.append(f"> *{_md(strip_markup(block['text']))}*{credit}")

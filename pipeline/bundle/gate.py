@@ -13,11 +13,15 @@ if TYPE_CHECKING:
 
 
 def translations(po: polib.POFile, *, use_fuzzy: bool = False) -> dict[str, str]:
-    """msgid → msgstr for the entries gettext would use."""
+    """msgid → msgstr for the entries gettext would use for an article's sentences.
+
+    Sentences carry no msgctxt, so an entry with one (`msgctxt "alt"`, the
+    same msgid) is another message and never replaces the context-less one.
+    """
     return {
         e.msgid: e.msgstr
         for e in po
-        if e.msgid and e.msgstr and not e.obsolete and (use_fuzzy or not e.fuzzy)
+        if e.msgid and e.msgstr and e.msgctxt is None and not e.obsolete and (use_fuzzy or not e.fuzzy)
     }
 
 
@@ -35,6 +39,6 @@ def gate_failures(findings: Iterable[Finding], usable: dict[str, str]) -> tuple[
             continue
         if not finding.msgid:
             catalogue_errors.append(f"[{finding.check}] {finding.message}")
-        elif finding.msgid in usable:
+        elif finding.msgid in usable and finding.msgctxt is None:  # another context's entry is another message
             held.setdefault((finding.msgid, finding.check), HeldBack(finding.msgid, finding.check, finding.message, finding.line))
     return list(held.values()), catalogue_errors

@@ -31,8 +31,17 @@ def refuse_same_domain(articles: Sequence[Article]) -> None:
             )
 
 
-def guard_folder(path: Path, *, root: Path, what: str, allow_root: bool = False) -> Path:
-    """Refuse a folder that is the filesystem root, the home folder or an ancestor of the project."""
+def guard_folder(path: Path, *, root: Path, what: str, allow_root: bool = False, catalogues: Path | None = None) -> Path:
+    """Refuse a folder that is the filesystem root, the home folder or an ancestor of the project.
+
+    Also refused: a folder reached through a symbolic link inside the
+    project, and one inside (or holding) the catalogue folder *catalogues*.
+    """
+    from pipeline.runtime.containment import is_inside, link_below
+
+    link = link_below(Path(path), Path(root))
+    if link is not None:
+        raise OutputError(f"{what} {path}: {link} is a symbolic link; the pipeline never writes or deletes through a link. Choose a real folder.")
     resolved = Path(path).resolve()
     project = Path(root).resolve()
     why = None
@@ -46,6 +55,8 @@ def guard_folder(path: Path, *, root: Path, what: str, allow_root: bool = False)
         why = "the project folder itself"
     if why:
         raise OutputError(f"{what} {path} is {why}; the pipeline will not write or delete there. Choose a folder inside the project (e.g. dist).")
+    if catalogues is not None and Path(catalogues).resolve() != Path(root).resolve() and (is_inside(path, catalogues) or is_inside(catalogues, path)):
+        raise OutputError(f"{what} {path} would hold or lie among the catalogues in {catalogues}; choose another folder (e.g. dist).")
     return resolved
 
 

@@ -107,6 +107,7 @@ from pipeline.checks.form import (  # noqa: E402
     weighted_length,
     whitespace,
 )
+from pipeline.checks.invisible import invisible  # noqa: E402
 from pipeline.checks.catalogue import header, msgfmt  # noqa: E402
 from pipeline.checks.formats import format_directives  # noqa: E402
 
@@ -118,5 +119,5 @@ __all__ = [
     "brackets", "end_punctuation",
     "LENGTH_RATIO_MAX", "LENGTH_RATIO_MIN", "LENGTH_RATIO_MIN_SOURCE", "SCRIPT_WEIGHTS",
     "length_ratio", "line_structure", "untranslated_copy", "weighted_length", "whitespace",
-    "header", "msgfmt", "format_directives",
+    "invisible", "header", "msgfmt", "format_directives",
 ]

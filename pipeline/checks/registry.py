@@ -206,9 +206,18 @@ def _check_entry(
             continue
         extra = {"entry": entry} if chosen.wants_entry else {}
         for source, target in pairs:
-            for message in chosen.function(source, target, language=language, glossary=glossary, source_language=source_language, **extra):
+            # one finding per distinct message of a form: 60,000 unclosed '(' are one problem
+            shown = list(dict.fromkeys(chosen.function(source, target, language=language, glossary=glossary, source_language=source_language, **extra)))
+            if len(shown) > MAX_MESSAGES_PER_ENTRY:
+                more = len(shown) - MAX_MESSAGES_PER_ENTRY + 1
+                shown = shown[: MAX_MESSAGES_PER_ENTRY - 1] + [f"{chosen.id}: {more} more problems of this kind in this entry"]
+            for message in shown:
                 findings.append(_entry_finding(chosen, message, entry, severity=chosen.severity, path=path, language=language))
     return findings
+
+
+MAX_MESSAGES_PER_ENTRY = 20
+"""Distinct findings one check reports on one entry; the rest are counted in one more line."""
 
 
 def _whole_findings(chosen: Check, problems: Iterable[str | Problem], po: polib.POFile, *, path: str, language: str) -> list[Finding]:

@@ -56,9 +56,11 @@ class GlossaryTerm:
 
 def load_glossary(path: Path) -> list[GlossaryTerm]:
     """Read a glossary CSV (term,language,translation,note); a missing file is an empty glossary."""
+    from pipeline.runtime.reading import read_bounded
+
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, kind="glossary", error=ConfigError, what="a glossary", advice="glossary.csv must be a regular CSV file")
     except FileNotFoundError:
         return []
     except OSError as exc:

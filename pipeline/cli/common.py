@@ -78,49 +78,92 @@ class _Stdout:
     """sys.stdout (looked up at each write), where a closed pipe stops output but never the work.
 
     `pipeline run … | head -1` closes stdout after one line; the batch must
-    still write its catalogues and bundles, so later output is dropped.
+    still write its catalogues and bundles, so later output is dropped. A
+    stream that cannot take the output at all (closed at start, `/dev/full`,
+    an I/O error) is remembered in `failed`: the entry point says so in one
+    line and exits 2. Characters the terminal's encoding lacks are replaced.
     """
 
     closed_pipe = False
+    failed: str | None = None
+    stream = "stdout"
+
+    def _target(self):
+        return getattr(sys, self.stream)
 
     def write(self, text: str) -> int:
-        if not _Stdout.closed_pipe:
+        if not type(self).closed_pipe and type(self).failed is None:
+            target = self._target()
+            if target is None:
+                self._failed("it is closed")
+                return len(text)
             try:
-                sys.stdout.write(text)
+                try:
+                    target.write(text)
+                except UnicodeEncodeError:
+                    encoding = getattr(target, "encoding", None) or "ascii"
+                    target.write(text.encode(encoding, "replace").decode(encoding, "replace"))
             except BrokenPipeError:
                 self._closed()
+            except (OSError, ValueError) as exc:
+                self._failed(getattr(exc, "strerror", None) or str(exc))
         return len(text)
 
     def flush(self) -> None:
-        if not _Stdout.closed_pipe:
+        if not type(self).closed_pipe and type(self).failed is None:
+            target = self._target()
+            if target is None:
+                return
             try:
-                sys.stdout.flush()
+                target.flush()
             except BrokenPipeError:
                 self._closed()
+            except (OSError, ValueError) as exc:
+                self._failed(getattr(exc, "strerror", None) or str(exc))
 
     def isatty(self) -> bool:
-        return not _Stdout.closed_pipe and sys.stdout.isatty()
+        target = self._target()
+        try:
+            return not type(self).closed_pipe and target is not None and target.isatty()
+        except (OSError, ValueError):
+            return False
 
     def fileno(self) -> int:
-        return sys.stdout.fileno()
+        return self._target().fileno()
 
     @property
     def encoding(self) -> str:
-        return getattr(sys.stdout, "encoding", None) or "utf-8"
+        return getattr(self._target(), "encoding", None) or "utf-8"
 
-    @staticmethod
-    def _closed() -> None:
-        _Stdout.closed_pipe = True
-        try:  # so that the interpreter's final flush does not complain either
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
-        except (OSError, ValueError, AttributeError):
-            pass
+    def _closed(self) -> None:
+        type(self).closed_pipe = True
+        _silence(self.stream)
+
+    def _failed(self, why: str) -> None:
+        type(self).failed = why
+        _silence(self.stream)
+
+
+class _Stderr(_Stdout):
+    """sys.stderr, with the same care as :class:`_Stdout`."""
+
+    closed_pipe = False
+    failed: str | None = None
+    stream = "stderr"
+
+
+def _silence(stream: str) -> None:
+    """Point the stream's descriptor at /dev/null, so the interpreter's final flush does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1 if stream == "stdout" else 2)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 out = Console(file=_Stdout(), highlight=False, markup=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+err = Console(file=_Stderr(), highlight=False, markup=False, soft_wrap=True)
 
 LangOption = Annotated[
     Optional[list[str]],
@@ -384,6 +427,8 @@ def _finish(report: "workflow.Report", *, outcome: bool = False) -> None:
     With *outcome* (`bundle`, `run`) the last line says what the exit status
     means, in the words of the README's table of outcomes.
     """
+    for note in getattr(report, "notes", ()):
+        err.print(f"note: {note}")
     for skipped in report.skipped:
         err.print(f"error: {skipped.reason}")
     if report.skipped:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 from pipeline.cli.common import (
-    LangOption, LocaleOption, _Command, _finish, _settings, _show, app, counted, out, reports_errors, workflow,
+    LangOption, LocaleOption, _Command, _finish, _settings, _show, app, counted, err, out, reports_errors, workflow,
 )
 
 
@@ -51,6 +51,8 @@ def memory_rebuild(lang: LangOption = None, locale_dir: LocaleOption = None) -> 
     """Recreate the memory index from the catalogues and compendium of each language."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     for result in workflow.memory_rebuild(settings, languages=settings.languages):
+        for note in result.notes:
+            err.print(f"note: {note}")
         out.print(f"{result.language}: {counted(result.entries, 'sentence')} from {counted(result.changed, 'file')} in {_show(result.path)}")
 
 

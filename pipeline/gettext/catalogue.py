@@ -84,9 +84,11 @@ def parse_catalogue(
 
 def open_catalogue(path: Path, *, language: Language | None = None) -> Catalogue:
     """Read the catalogue at *path* (header checked against *language* when given)."""
+    from pipeline.runtime.reading import read_bounded
+
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue", advice="a catalogue must be a regular .po file")
     except FileNotFoundError:
         raise CatalogueError(f"{path}: no such catalogue; run `pipeline update` to create it.") from None
     except OSError as exc:

@@ -81,14 +81,30 @@ def decode_po(data: bytes, *, path: str = "<catalogue>") -> tuple[str, str]:
             charset = "UTF-8"
     declared = f", although the header declares charset={charset}" if found else ""
     try:
-        codec = codecs.lookup(charset).name
+        info = codecs.lookup(charset)
+        codec = info.name
     except LookupError:
         raise CatalogueError(
             f"{path}: the header declares charset={charset}, which is not a known encoding; set it to the file's real encoding (usually UTF-8)."
         ) from None
+    # rot13, base64, zlib, hex … are transforms, not character sets; UTF-16 and UTF-32 cannot hold
+    # gettext's ASCII keywords, so a file that declares them was not written in them.
+    try:
+        keywords = "msgid".encode(codec) == b"msgid" and info.name not in ("idna", "punycode")  # host-name codecs
+    except (UnicodeError, ValueError, TypeError, LookupError):
+        keywords = False
+    if not getattr(info, "_is_text_encoding", True) or not keywords:
+        raise CatalogueError(
+            f"{path}: the header declares charset={charset}, which is not a character set gettext can read a PO file in; "
+            "set it to the file's real encoding (usually UTF-8)."
+        )
     try:
         return data.decode(codec), charset
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
+        if not isinstance(exc, UnicodeDecodeError):  # a codec that fails without saying where
+            raise CatalogueError(
+                f"{path}: cannot be decoded as charset={charset} ({exc}); set the charset to the file's real encoding (usually UTF-8)."
+            ) from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogueError(
             f"{path}:{line}: not valid {charset} (byte offset {exc.start}){declared}; "

@@ -50,8 +50,11 @@ FORMAT_LANGUAGES = (
     "gfc-internal", "ycp",
 )  # fmt: skip
 
-_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f\\\\"]')
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+# Other control characters (NUL, ESC …) are never written raw: a raw NUL ends the string for
+# GNU gettext and Python alike, so they are written as gettext's octal escapes.
+_ESCAPES.update({chr(code): f"\\{code:03o}" for code in (*range(0x20), 0x7F) if chr(code) not in _ESCAPES})
 
 
 def format_po(

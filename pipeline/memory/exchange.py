@@ -52,8 +52,14 @@ def to_tmx(memories: Iterable[tuple[str, Iterable[MemoryEntry]]], *, source_lang
     return bytes(store)
 
 
-def from_tmx(data: bytes, *, source_language: str) -> dict[str, list[MemoryEntry]]:
-    """Entries by target language from TMX bytes (units whose source is *source_language*)."""
+def from_tmx(data: bytes, *, source_language: str, unknown: dict[str, int] | None = None) -> dict[str, list[MemoryEntry]]:
+    """Entries by target language from TMX bytes (units whose source is *source_language*).
+
+    A translation in a language code Babel does not know is counted in
+    *unknown* (code → how many) and left out; without *unknown* it is a
+    CatalogueError naming the code.
+    """
+    from pipeline.errors import LanguageError
     from translate.misc.xml_helpers import getXMLlang
     from translate.storage.tmx import tmxfile
 
@@ -80,7 +86,13 @@ def from_tmx(data: bytes, *, source_language: str) -> dict[str, list[MemoryEntry
         for lang, text in texts:
             if not text or lang.lower() == wanted or lang.lower().startswith(wanted + "-"):
                 continue
-            code = language(lang).code
+            try:
+                code = language(lang).code
+            except LanguageError:
+                if unknown is None:
+                    raise CatalogueError(f"a unit has a translation in {lang!r}, which is not a known language code.") from None
+                unknown[lang] = unknown.get(lang, 0) + 1
+                continue
             by_language.setdefault(code, []).append(MemoryEntry(context, source, text, domains))
     return by_language
 

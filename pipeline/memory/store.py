@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,12 +23,39 @@ from pipeline.memory import tables
 from pipeline.memory.files import COMPENDIUM, RACY_NS, memory_path, reviewed_entries, stat_many
 from pipeline.memory.similar import _length_window, word_features
 from pipeline.memory.tables import SCHEMA_VERSION, segment_key
+from pipeline.runtime.containment import prepare_cache_folder
+from pipeline.runtime.reading import read_bounded
 
 FULL_SCAN = 1000  # as FuzzyIndex: a window this small is scored in full
 SHORTLIST = 64  # candidates scored per fuzzy lookup (32 lost weak real-text matches: bench/RESULTS.md)
 RARE_TERMS = 8  # features of a query looked up in the index, rarest first ...
 POSTINGS = 20_000  # ... while their postings stay within this budget
 OPTIMIZE_AFTER = 100  # files indexed in one refresh that count as a bulk index
+
+
+REQUIRED_TABLES = ("meta", "source", "segment", "translation", "segment_features", "feature")
+"""What a memory of this schema holds; a file missing one is damaged."""
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """A lock or a full disk is not damage: the file is kept."""
+    text = str(exc).lower()
+    return any(word in text for word in ("locked", "busy", "full", "readonly", "read-only", "unable to open"))
+
+
+def _recovering(method):
+    """Run *method*; when SQLite finds the cache damaged, set it aside, rebuild it and try once more."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            self._recover(exc)
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass
@@ -76,6 +104,8 @@ class TranslationMemory:
         # its files known; by default the folder above the cache folder.
         self.root = os.path.abspath(root if root is not None else self.path.parent.parent)
         self._prefix = self.root.rstrip(os.sep) + os.sep
+        self.notes: list[str] = []  # one line each time a damaged cache was set aside and rebuilt
+        self._sources: list | None = None  # what the last refresh indexed, to re-index after a recovery
         self._db = self._connect()
         self._length_index = bool(self._db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone())
 
@@ -83,19 +113,57 @@ class TranslationMemory:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# rebuildable caches (pipeline memory rebuild)\n*\n", encoding="utf-8")
+            prepare_cache_folder(self.path.parent)
+            self._set_aside_if_not_a_file()
             try:
                 return self._open()
-            except sqlite3.DatabaseError:
-                # A cache: when it is damaged or from another version, start again.
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            except sqlite3.DatabaseError as exc:
+                if _busy(exc):
+                    raise
+                # A cache: damaged, of another schema, or missing a table: set it aside and start again.
+                self._set_aside(str(exc))
                 return self._open()
         except (OSError, sqlite3.Error) as exc:
             raise MemoryStoreError(f"{self.path}: cannot open the translation memory ({exc}); check the folder's permissions.") from None
+
+    def _set_aside_if_not_a_file(self) -> None:
+        """A memory file that is a link, a folder, a hard link or anything but a regular file is never opened through."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path = f"{self.path}{suffix}"
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+                continue
+            why = (
+                "it is a symbolic link" if stat.S_ISLNK(info.st_mode)
+                else "it is a folder" if stat.S_ISDIR(info.st_mode)
+                else "it has other hard links" if stat.S_ISREG(info.st_mode)
+                else "it is not a regular file"
+            )
+            if suffix:
+                os.unlink(path)  # SQLite's own side files: removing the name never touches what it pointed at
+                continue
+            self._set_aside(why)
+
+    def _set_aside(self, why: str) -> None:
+        """Move the cache file (the name only: never its target) out of the way, and note it."""
+        aside = Path(f"{self.path}.damaged")
+        if os.path.lexists(aside):
+            if aside.is_dir() and not aside.is_symlink():
+                import shutil
+
+                shutil.rmtree(aside)
+            else:
+                os.unlink(aside)
+        if os.path.lexists(self.path):
+            os.rename(self.path, aside)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.notes.append(
+            f"{self.path}: the translation memory could not be used ({why}); it was set aside as {aside.name} and rebuilt from the catalogues."
+        )
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
@@ -103,22 +171,46 @@ class TranslationMemory:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             version = None
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+            names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            if "meta" in names:
                 row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
                 version = row[0] if row else None
             if version not in (None, SCHEMA_VERSION):
                 raise sqlite3.DatabaseError("schema version")
             if version is None:
+                if names - {"meta"}:
+                    raise sqlite3.DatabaseError("not a translation memory")  # another application's database
                 with tables.transaction(db):
                     for statement in tables.statements(tables.SCHEMA):
                         db.execute(statement)
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('language', ?)", (SCHEMA_VERSION, self.language))
-            elif not db.execute("SELECT 1 FROM sqlite_master WHERE name='segment_id_length'").fetchone():
-                tables.add_length_index(db)
+            else:
+                missing = set(REQUIRED_TABLES) - names
+                if missing:
+                    raise sqlite3.DatabaseError(f"table {sorted(missing)[0]} is missing")
+                if "segment_id_length" not in names:
+                    tables.add_length_index(db)
         except sqlite3.DatabaseError:
             db.close()
             raise
         return db
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """Damage found while working (a malformed page): set the file aside, reopen it empty, re-index."""
+        if _busy(exc):
+            raise MemoryStoreError(f"{self.path}: the translation memory is busy ({exc}); run the command again.") from None
+        try:
+            self._db.close()
+        except sqlite3.Error:
+            pass
+        try:
+            self._set_aside(str(exc))
+            self._db = self._open()
+            self._length_index = True
+        except (OSError, sqlite3.Error) as again:
+            raise MemoryStoreError(f"{self.path}: cannot rebuild the translation memory ({again}); run `pipeline memory rebuild`.") from None
+        if self._sources is not None:
+            self._refresh(self._sources, parsed=None)
 
     @classmethod
     def open(cls, locale_dir: Path, language: Language | str) -> "TranslationMemory":
@@ -135,6 +227,7 @@ class TranslationMemory:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @_recovering
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM segment").fetchone()[0]
 
@@ -147,11 +240,27 @@ class TranslationMemory:
             with tables.transaction(self._db):
                 yield self._db
         except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise  # damage (a missing table): the caller sets the cache aside and rebuilds it
             raise MemoryStoreError(f"{self.path}: cannot write the translation memory ({exc}).") from None
 
     # -- keeping it current ----------------------------------------------
 
     def refresh(self, paths: Iterable[str | Path], *, parsed: "dict[Path, Catalogue] | None" = None) -> RefreshReport:
+        """Index the files among *paths* that changed since they were last indexed (see :meth:`_refresh`).
+
+        A cache found damaged on the way is set aside and rebuilt from *paths* (noted in :attr:`notes`).
+        """
+        self._sources = list(paths)
+        try:
+            return self._refresh(self._sources, parsed=parsed)
+        except sqlite3.DatabaseError as exc:
+            self._sources, sources = None, self._sources
+            self._recover(exc)
+            self._sources = sources
+            return self._refresh(sources, parsed=parsed)
+
+    def _refresh(self, paths: Iterable[str | Path], *, parsed: "dict[Path, Catalogue] | None" = None) -> RefreshReport:
         """Index the files among *paths* that changed since they were last indexed; forget vanished ones.
 
         *paths* is every source of this language (`memory_sources`); a file
@@ -177,9 +286,12 @@ class TranslationMemory:
                     continue
                 path = Path(file)
                 try:
-                    data = path.read_bytes()
+                    data = read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue")
                 except OSError as exc:
                     report.skipped.append((path, exc.strerror or str(exc)))
+                    continue
+                except CatalogueError as exc:
+                    report.skipped.append((path, str(exc)))
                     continue
                 digest = fingerprint(data)
                 if row and row[2] == digest:
@@ -208,10 +320,11 @@ class TranslationMemory:
                 self._db.execute("INSERT INTO segment_features(segment_features) VALUES('optimize')")
         return report
 
+    @_recovering
     def index_file(self, path: Path, po: "Catalogue | polib.POFile | None" = None) -> None:
         """Index one file now (after writing it), whatever its recorded state."""
         path = Path(os.path.abspath(path))
-        data = path.read_bytes()
+        data = read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue")
         stat = path.stat()
         if po is None or getattr(po, "fingerprint", None) != fingerprint(data):
             po = read_catalogue(path)
@@ -221,6 +334,7 @@ class TranslationMemory:
         """The key of the file at absolute *path*: relative to the locale folder, or *path* itself outside it."""
         return path[len(self._prefix):] if path.startswith(self._prefix) else path
 
+    @_recovering
     def add(self, source: str, entries: Iterable[MemoryEntry], *, mtime_ns: int = 0) -> int:
         """Store *entries* as the whole content of a named *source* (not a file); return how many.
 
@@ -295,6 +409,7 @@ class TranslationMemory:
             db.execute("DELETE FROM source WHERE id=?", (row[0],))
             tables.drop_orphans(db)
 
+    @_recovering
     def clear(self) -> None:
         """Forget everything (before a rebuild)."""
         with self._write() as db:
@@ -304,6 +419,7 @@ class TranslationMemory:
 
     # -- asking it -------------------------------------------------------
 
+    @_recovering
     def exact(self, msgid: str, msgctxt: str | None = None) -> str | None:
         """The remembered translation of exactly *msgid* in exactly *msgctxt*, or None."""
         row = self._db.execute("SELECT id FROM segment WHERE key=?", (segment_key(msgid, msgctxt),)).fetchone()
@@ -312,6 +428,7 @@ class TranslationMemory:
         found = self._db.execute(tables.WINNER, (row[0],)).fetchone()
         return found[0] if found else None
 
+    @_recovering
     def fuzzy(self, msgid: str, *, threshold: float) -> Match | None:
         """The most similar remembered sentence (fuzz.ratio >= threshold), or None; ties go to the oldest."""
         from rapidfuzz import fuzz, process
@@ -379,6 +496,7 @@ class TranslationMemory:
         rows = self._db.execute(f"SELECT id, msgid FROM segment WHERE id IN ({','.join('?' * len(keep))})", keep).fetchall()
         return dict(sorted(rows))
 
+    @_recovering
     def full_scan(self, msgid: str, *, threshold: float) -> Match | None:
         """The answer of a RapidFuzz scan over every remembered sentence (the oracle for `fuzzy`)."""
         from rapidfuzz import fuzz, process
@@ -394,8 +512,12 @@ class TranslationMemory:
         winner = self._db.execute(tables.WINNER, (best[2],)).fetchone()
         return Match(best[0], winner[0], best[1])
 
+    @_recovering
     def entries(self) -> Iterator[MemoryEntry]:
         """Every remembered sentence with its winning translation and all its domains, oldest first."""
+        return iter(list(self._entries()))
+
+    def _entries(self) -> Iterator[MemoryEntry]:
         rows = self._db.execute(
             "SELECT s.id, s.msgctxt, s.msgid, t.msgstr, t.domains FROM segment s "
             "JOIN translation t ON t.segment_id = s.id JOIN source f ON f.id = t.source_id "

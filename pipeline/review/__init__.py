@@ -290,6 +290,22 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _shown(text: str) -> str:
+    """Catalogue text escaped, with each invisible or control character shown as a visible mark (`[U+202E]`).
+
+    The mark replaces the character, so a right-to-left override cannot
+    reorder what the reviewer reads (see :mod:`pipeline.checks.invisible`).
+    """
+    from pipeline.checks.invisible import describe, is_invisible
+
+    if not any(is_invisible(char) for char in text):
+        return _e(text)
+    return "".join(
+        f'<mark class="invisible" style="font-family:monospace" title="{_e(describe(char))}">[U+{ord(char):04X}]</mark>' if is_invisible(char) and char != "\n" else _e(char)
+        for char in text
+    )
+
+
 def _html_lang(code: str) -> str:
     return code.replace("_", "-")
 
@@ -332,7 +348,7 @@ def _sentence(view: LanguageView, sentence: SentenceView, source_language: str) 
     classes = f"sentence s-{sentence.state}" + (" needs-work" if sentence.state in NEEDS_WORK else "")
     lang = _html_lang(view.language.code)
     target = (
-        f'<div class="target" lang="{_e(lang)}" dir="{_e(view.text_direction)}">{_e(sentence.target)}</div>'
+        f'<div class="target" lang="{_e(lang)}" dir="{_e(view.text_direction)}">{_shown(sentence.target)}</div>'
         if sentence.target
         else f'<div class="target empty" lang="{_e(lang)}" dir="{_e(view.text_direction)}">(no translation: the bundle uses the source)</div>'
     )
@@ -369,7 +385,7 @@ def _sentence(view: LanguageView, sentence: SentenceView, source_language: str) 
         details.append(f'<ul class="findings">{items}</ul>')
     return (
         f'<div class="{classes}" data-state="{_e(sentence.state)}">'
-        f'<div class="source" lang="{_e(_html_lang(source_language))}">{_e(sentence.source)}</div>{target}'
+        f'<div class="source" lang="{_e(_html_lang(source_language))}">{_shown(sentence.source)}</div>{target}'
         f'<div class="details">{"".join(details)}</div></div>'
     )
 

@@ -58,7 +58,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
     For writers that insist on a file name (polib's ``save_as_mofile``).
     """
+    from pipeline.runtime.containment import check_write
+
     target = Path(path)
+    check_write(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -8,6 +8,7 @@ waits up to a timeout, then fails with a clear message.
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -29,6 +30,7 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
     from filelock import FileLock, Timeout
 
     from pipeline.runtime.atomic import remove_leftovers
+    from pipeline.runtime.containment import confined
     from pipeline.runtime.resultcache import working_on
 
     folder = Path(locale_dir)
@@ -38,6 +40,7 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the catalogue folder ({exc.strerror}).") from None
+    _unlink_if_shared(path)
     lock = FileLock(str(path), timeout=timeout)
     try:
         while True:
@@ -56,14 +59,11 @@ def project_lock(locale_dir: Path, *, timeout: float = 10.0, tidy: Iterable[Path
         if created:
             _remove_if_only_lock(folder, path)
         raise OutputError(f"{path}: cannot create the lock file ({exc.strerror}); check the folder's permissions.") from None
-    try:
-        path.write_text(f"{os.getpid()}\n", encoding="ascii")
-    except OSError:
-        pass
+    _write_pid(path)
     try:
         for place in (folder, *tidy):
             remove_leftovers(place)
-        with working_on(folder):  # answers that are data go to this project's result cache
+        with working_on(folder), confined(folder, *tidy):  # answers that are data go to this project's result cache
             yield
     finally:
         if created:
@@ -78,3 +78,33 @@ def _remove_if_only_lock(folder: Path, path: Path) -> None:
             folder.rmdir()
     except OSError:
         pass
+
+
+def _unlink_if_shared(path: Path) -> None:
+    """A lock file with other hard links: drop our name, so opening it never truncates the other file."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def _write_pid(path: Path) -> None:
+    """Note our process id in the lock file, never through a link or into a file with other names."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

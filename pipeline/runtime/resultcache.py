@@ -55,6 +55,21 @@ def code_version() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _unlink_unless_plain(path: Path) -> None:
+    """Remove the cache's name (never its target) when it, or a side file, is a link, a hard link or not a file."""
+    import stat
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        name = f"{path}{suffix}"
+        try:
+            info = os.lstat(name)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1 or stat.S_ISDIR(info.st_mode):
+            continue  # a folder cannot be opened: the verb works without its cache
+        os.unlink(name)
+
+
 class ResultCache:
     """JSON results by content key; every method is a no-op (a miss) when the cache is unavailable."""
 
@@ -72,6 +87,7 @@ class ResultCache:
         if path is None:
             return
         try:
+            _unlink_unless_plain(path)
             db = sqlite3.connect(path, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -82,14 +98,14 @@ class ResultCache:
             self._db = None
 
     @classmethod
-    def open(cls, locale_dir: Path) -> "ResultCache":
+    def open(cls, locale_dir: Path) -> "ResultCache":  # noqa: D102 (documented below)
         """The cache under *locale_dir*'s cache folder, if that folder exists.
 
         A read-only verb never creates the folder (on a fresh checkout it
         writes nothing at all); `update`, `run` and the `memory` verbs do.
         """
         folder = cache_dir(locale_dir)
-        if not folder.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             return cls(None)
         return cls(folder / "results.sqlite")
 
@@ -127,10 +143,12 @@ class ResultCache:
         row = self._recorded(key) if self._db is not None else None
         if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns and row[3] - stat.st_mtime_ns > RACY_NS:
             return row[2]
+        from pipeline.errors import PipelineError
+        from pipeline.runtime.reading import read_bounded
+
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+            data = read_bounded(path, kind="catalogue")
+        except (OSError, PipelineError):
             return None
         sha = hashlib.sha256(data).hexdigest()
         self._files.append((key, stat.st_size, stat.st_mtime_ns, sha, time.time_ns()))

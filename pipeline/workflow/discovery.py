@@ -18,6 +18,7 @@ from pipeline.bundle import refuse_same_domain
 from pipeline.errors import CatalogueError, SourceError
 from pipeline.gettext.catalogue import Catalogue, fingerprint, open_catalogue, parse_catalogue
 from pipeline.gettext.languages import Language, language
+from pipeline.runtime.reading import read_bounded
 from pipeline.settings import Settings
 from pipeline.workflow.outcome import Report
 
@@ -35,6 +36,12 @@ def load_articles(settings: Settings, sources: list[str] | tuple[str, ...]) -> l
     """Read and segment each source article."""
     if not sources:
         raise SourceError("no source article given; name one (e.g. seeds/article.txt) or set [tool.pipeline] sources.")
+    for source in sources:
+        if has_control(str(source)):
+            raise SourceError(
+                f"{ascii(str(source))[1:-1]}: the file name holds a control character (a newline, a tab); "
+                "rename the file (catalogues cite it by name on one line)."
+            )
     articles = [
         article_mod.read_article(
             settings.resolve(source),
@@ -48,7 +55,24 @@ def load_articles(settings: Settings, sources: list[str] | tuple[str, ...]) -> l
     return articles
 
 
+def has_control(name: str) -> bool:
+    """True when *name* holds a control character or a line separator (it could not stay on one line)."""
+    import unicodedata
+
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name)
+
+
+def is_domain_name(domain: str) -> bool:
+    """True when *domain* can name a file in the locale folder: no path, no control character, not hidden."""
+    return bool(domain) and not domain.startswith(".") and not any(c in domain for c in "/\\") and not has_control(domain)
+
+
 def template_path(settings: Settings, domain: str) -> Path:
+    """The template of *domain*; a domain that is a path (or could climb out) is refused."""
+    if not is_domain_name(domain):
+        from pipeline.errors import ConfigError
+
+        raise ConfigError(f"{domain!r}: not a domain name (a template name such as 'article', not a path); give the name only.")
     return settings.locale_path / f"{domain}.pot"
 
 
@@ -114,7 +138,7 @@ class Catalogues:
         """The catalogue at *path*, parsed once for the bytes the file holds now (CatalogueError if unusable)."""
         path = Path(path)
         try:
-            data = path.read_bytes()
+            data = read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue", advice="a catalogue must be a regular .po file")
         except FileNotFoundError:
             raise CatalogueError(f"{path}: no such catalogue; run `pipeline update` to create it.") from None
         except OSError as exc:

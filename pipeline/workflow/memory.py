@@ -23,6 +23,7 @@ class MemoryResult:
     entries: int  # sentences in the memory afterwards (or exported)
     path: Path | None = None
     changed: int = 0
+    notes: tuple[str, ...] = ()  # a damaged cache set aside and rebuilt: one line each
 
 
 @writes_catalogues
@@ -34,7 +35,7 @@ def memory_rebuild(settings: Settings, *, languages: tuple[str, ...]) -> list[Me
         with TranslationMemory.open(settings.locale_path, lang) as memory:
             memory.clear()
             report = memory.refresh(memory_sources(settings.locale_path, lang.code))
-            results.append(MemoryResult(lang.code, len(memory), memory.path, len(report.indexed)))
+            results.append(MemoryResult(lang.code, len(memory), memory.path, len(report.indexed), tuple(memory.notes)))
     return results
 
 
@@ -50,6 +51,19 @@ def memory_export(settings: Settings, *, languages: tuple[str, ...], format: str
     if format == "po" and len(languages) != 1:
         raise ConfigError(f"a PO compendium holds one language, not {len(languages)}; choose one with --lang (or use --format tmx).")
     out = settings.resolve(out)
+    from pipeline.runtime.containment import is_inside
+
+    if is_inside(out, settings.locale_path):
+        inside = out.resolve().relative_to(settings.locale_path.resolve())
+        # Only `<lang>/compendium.po` (the memory's committed archive) may be written there.
+        live = "LC_MESSAGES" in inside.parts or ".cache" in inside.parts or out.suffix.lower() != ".po" or out.name != "compendium.po"
+    else:
+        live = False
+    if live or out.is_symlink():
+        raise ConfigError(
+            f"{out}: --out is a catalogue, a template or a cache under {settings.locale_path} (or a link); an export never "
+            "replaces a catalogue. Write it elsewhere (e.g. uk-memory.po)."
+        )
     exported = []
     for code in languages:
         lang = language(code)
@@ -81,15 +95,23 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
     from pipeline.memory import compendium_path, from_po, from_tmx, merge_into_compendium, to_po
 
     path = settings.resolve(path)
+    from pipeline.runtime.reading import read_bounded
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot be read ({exc.strerror}).") from None
+        data = read_bounded(path, kind="import", error=SourceError, what="a PO or TMX file", advice="give a regular PO or TMX file")
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file; check the path of the file to import.") from None
     if path.suffix.lower() == ".tmx" or data.lstrip()[:5] in (b"<?xml", b"<tmx "):
+        unknown: dict[str, int] = {}
         try:
-            by_language = from_tmx(data, source_language=settings.source_language)
+            by_language = from_tmx(data, source_language=settings.source_language, unknown=unknown)
         except CatalogueError as exc:
             raise CatalogueError(f"{path}: {exc}") from None
+        for code, count in unknown.items():
+            report.skip(
+                code, None,
+                CatalogueError(f"{path}: {counted(count, 'unit')} in {code!r}, which is not a known language code; fix its xml:lang (e.g. de-DE)."),
+            )
         if not by_language:
             raise SourceError(
                 f"{path}: no unit has a {settings.source_language!r} source and a translation; "
@@ -112,6 +134,7 @@ def memory_import(settings: Settings, path: Path, *, language_code: str | None =
         with TranslationMemory.open(settings.locale_path, lang) as memory:
             memory.refresh(memory_sources(settings.locale_path, lang.code))
             report.results.append(MemoryResult(lang.code, len(memory), target, changed))
+            report.notes += memory.notes
     return report
 
 

@@ -16,7 +16,7 @@ from pipeline.gettext.languages import language
 from pipeline.memory import MemoryReport, TranslationMemory, apply_memory, memory_sources
 from pipeline.runtime.executors import get_executor
 from pipeline.settings import Settings
-from pipeline.workflow.discovery import Catalogues, known_domains, template_path
+from pipeline.workflow.discovery import Catalogues, is_domain_name, known_domains, template_path
 from pipeline.workflow.locking import writes_catalogues
 from pipeline.workflow.outcome import Report
 
@@ -96,6 +96,7 @@ def update(
             elif catalogues is not None and target is po:
                 catalogues.keep(po)  # as parsed from the file's bytes: later stages need not parse it again
             report.results.append(UpdateResult(lang.code, domain, path, merge_report, changed, memory_report))
+        report.notes += [note for memory in memories.values() for note in memory.notes]
     return report
 
 
@@ -104,7 +105,7 @@ def _refuse_unknown(settings: Settings, domains: list[str]) -> None:
     if not domains:
         raise CatalogueError(f"{settings.locale_path}: no template (.pot) found; run `pipeline extract SOURCE` first.")
     for domain in domains:
-        if not template_path(settings, domain).is_file() and ("/" in domain or "." in domain):
+        if not is_domain_name(domain) or not template_path(settings, domain).is_file() and "." in domain:
             stem = Path(domain).stem
             raise ConfigError(
                 f"{domain}: update takes domains (template names such as {stem!r}), not files; "

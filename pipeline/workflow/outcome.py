@@ -62,6 +62,7 @@ class Report:
     waiting: list[str] = field(default_factory=list)  # languages (domain [lang]) published as a preview only (exit 3)
     missing_models: list[tuple[str, str]] = field(default_factory=list)  # (source, target) pairs no installed model translates
     left_alone: int = 0  # machine suggestions a person edited, which the engine did not replace
+    notes: list[str] = field(default_factory=list)  # what was repaired on the way (a damaged cache rebuilt): one line each
 
     @property
     def exit_code(self) -> int:
@@ -79,6 +80,7 @@ class Report:
         """Take over what *other* skipped and failed (a stage of `run`); the same catalogue is named once."""
         for item in other.skipped:
             self._add(item)
+        self.notes += [note for note in other.notes if note not in self.notes]
         self.failed_checks += other.failed_checks
         self.waiting.extend(w for w in other.waiting if w not in self.waiting)
         self.missing_models.extend(p for p in other.missing_models if p not in self.missing_models)

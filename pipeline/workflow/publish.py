@@ -61,7 +61,7 @@ def bundle(
 
     formats = parse_formats(formats)
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
-    guard_folder(out_dir, root=settings.root, what="output folder")
+    guard_folder(out_dir, root=settings.root, what="output folder", catalogues=settings.locale_path)
     guard_folder(settings.locale_path, root=settings.root, what="locale folder", allow_root=True)
     use_fuzzy = settings.use_fuzzy if use_fuzzy is None else use_fuzzy
     catalogues = catalogues or Catalogues(settings)

@@ -39,7 +39,7 @@ def report(
     from pipeline.workflow.standing import status
 
     out_dir = settings.resolve(out_dir) if out_dir else settings.output_path
-    guard_folder(out_dir, root=settings.root, what="output folder")
+    guard_folder(out_dir, root=settings.root, what="output folder", catalogues=settings.locale_path)
     catalogues = catalogues or Catalogues(settings)
     written = Report()
     for item in load_articles(settings, sources):

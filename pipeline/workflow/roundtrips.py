@@ -10,7 +10,8 @@ from pipeline.engines import Engine
 from pipeline.gettext.provenance import BACK_MARK, set_note
 from pipeline.gettext.template import build_template
 from pipeline.settings import Settings
-from pipeline.workflow.discovery import load_articles
+from pipeline.article.source import read_bounded
+from pipeline.workflow.discovery import load_articles, reference
 from pipeline.workflow.locking import writes_catalogues
 from pipeline.workflow.translation import translation_jobs
 
@@ -80,8 +81,8 @@ def roundtrip(settings: Settings, sources) -> list[RoundtripResult]:
     results = []
     for source in sources:
         path = settings.resolve(source)
-        data = path.read_bytes() if path.is_file() else b""
-        item = load_articles(settings, [source])[0]
+        item = load_articles(settings, [source])[0]  # refuses what is not a readable article, before reading it again
+        data = read_bounded(path, reference(settings, path))
         pot = build_template([item])
         identity = {entry.msgid: entry.msgid for entry in pot}
         rebuilt = article_mod.encode(item, article_mod.render(item, identity))

@@ -28,6 +28,15 @@ ARGOS_LENGTH_PENALTY = 0.2
 ARGOS_OUTPUT_CAP = 256  # CTranslate2's default max_decoding_length, which argostranslate keeps
 
 
+def faulty_package(info: models.PackageInfo, exc: BaseException) -> EngineError:
+    """One line for a package that installed but cannot translate: that language pair alone fails."""
+    why = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return EngineError(
+        f"{info.path}: package {info.name} cannot translate ({type(exc).__name__}: {why}); "
+        "its model or tokenizer is damaged: reinstall it with `pipeline models install`."
+    )
+
+
 @dataclass
 class _Leg:
     """One loaded package: its CTranslate2 translator and argostranslate tokenizer."""
@@ -87,6 +96,10 @@ class ArgosEngine:
                 if number < len(route):  # a pivot's first leg is not a translation yet
                     stop.partial = [None] * len(texts)
                 raise
+            except (KeyboardInterrupt, EngineError):
+                raise
+            except Exception as exc:  # noqa: BLE001 (a package that installs fine can break anywhere in sentencepiece or CTranslate2)
+                raise faulty_package(info, exc) from None
         return texts
 
     def _translate_leg(self, leg: _Leg, texts: list[str], progress) -> list[str]:
@@ -177,6 +190,11 @@ class ArgosEngine:
             raise EngineError(
                 f"{info.path}: the model of package {info.name} cannot be loaded ({exc}); reinstall it with `pipeline models install`."
             ) from None
-        leg = _Leg(info, translator, package.tokenizer, package.target_prefix or "")
+        try:
+            tokenizer = package.tokenizer
+            tokenizer.encode("A")  # sentencepiece loads its model here: a random or empty file fails now, not mid-batch
+        except Exception as exc:  # noqa: BLE001 (sentencepiece raises OSError, RuntimeError or its own errors)
+            raise faulty_package(info, exc) from None
+        leg = _Leg(info, translator, tokenizer, package.target_prefix or "")
         self._legs[info.path] = leg
         return leg

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.errors import ModelError
+from pipeline.errors import ModelError, PipelineError
+from pipeline.runtime.reading import read_bounded
 
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
 """The tokenizers ``argostranslate.package.Package`` knows, in the order it tries them."""
@@ -25,6 +26,8 @@ MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 """What an archive may unpack to by default; the largest Argos models are a few hundred MB."""
 
 MAX_METADATA_BYTES = 1024**2
+MAX_MEMBERS = 10_000
+"""Members an archive may hold; a real Argos package holds a few dozen files."""
 LANGUAGE_CODE = re.compile(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*")
 
 # What argostranslate's Package.load_metadata_from_json reads, and the type it
@@ -87,7 +90,12 @@ def _members(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, zipfile.Zi
     """Every member by its clean name, and the bytes they declare; a member that could escape is refused."""
     by_name: dict[str, zipfile.ZipInfo] = {}
     total = 0
-    for member in archive.infolist():
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise ModelError(
+            f"{path}: holds {len(members):,} members, over the limit of {MAX_MEMBERS:,}; an Argos package holds a few dozen files, so this one is refused."
+        )
+    for member in members:
         name = member.filename
         parts = PurePosixPath(name).parts
         if name.startswith("/") or re.match(r"[A-Za-z]:", name):
@@ -182,8 +190,8 @@ def package_folder_problem(folder: Path) -> tuple[str | None, dict]:
     try:
         if metadata.stat().st_size > MAX_METADATA_BYTES:
             return f"its metadata.json is over {MAX_METADATA_BYTES} bytes", {}
-        loaded = json.loads(metadata.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        loaded = json.loads(read_bounded(metadata, kind="metadata", limit=MAX_METADATA_BYTES).decode("utf-8"))
+    except (OSError, PipelineError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return "its metadata.json cannot be read as JSON", {}
     problem = metadata_problem(loaded)
     if problem:
