@@ -76,9 +76,9 @@ def test_an_executor_registered_from_outside_the_package_is_found_by_name(thread
 
 def test_an_unknown_executor_is_a_config_error_naming_the_choices(threads):
     with pytest.raises(ConfigError) as raised:
-        get_executor("ray")
+        get_executor("spark")
     message = str(raised.value)
-    assert "'ray'" in message and all(name in message for name in ("serial", "halves", "threads"))
+    assert "'spark'" in message and all(name in message for name in ("serial", "halves", "threads", "ray"))
 
 
 @dataclass
