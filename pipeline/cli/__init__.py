@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 
 from pipeline.cli.common import _Stdout, app  # noqa: F401 (tests reach _Stdout here)
-from pipeline.cli import catalogues, memory, packages, publishing  # noqa: F401 (each registers its commands)
+from pipeline.cli import archive, catalogues, memory, packages, publishing  # noqa: F401 (each registers its commands)
 
 
 def main() -> None:

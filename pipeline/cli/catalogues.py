@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 from pipeline.cli.common import (
-    ComputeOption, DeviceOption, EngineOption, FastOption, FormatOption, LangOption, LocaleOption, ModelsDirOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _nothing_found, _print_updates, _settings, _show, _sources, _translate, app, counted, err, out, reports_errors, workflow,
+    AddressOption, ComputeOption, DeviceOption, EngineOption, ExecutorOption, GpusOption, WorkersOption, _executor_settings, FastOption, FormatOption, LangOption, LocaleOption, ModelsDirOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _nothing_found, _print_updates, _settings, _show, _sources, _translate, app, counted, err, out, reports_errors, workflow,
 )
 
 
@@ -51,10 +51,15 @@ def translate(
     compute_type: ComputeOption = None,
     fast: FastOption = False,
     models_dir: ModelsDirOption = None,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
+    workers: WorkersOption = None,
+    gpus: GpusOption = None,
 ) -> None:
     """Fill untranslated entries with machine suggestions, marked fuzzy with their origin."""
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
+    settings = _executor_settings(settings, executor=executor, address=address, workers=workers, gpus=gpus)
     report = _translate(settings, refresh_mt=refresh_mt)
     _finish(report)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 from pipeline.cli.common import (
-    BundleFormatOption, ComputeOption, DeviceOption, EngineOption, FastOption, LangOption, LocaleOption, ModelsDirOption, PublishFailingOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _interruptible, _print_bundles, _print_translations, _print_updates, _progress_bars, _settings, _show, _sources, app, counted, err, out, reports_errors, workflow,
+    AddressOption, BundleFormatOption, ComputeOption, ExecutorOption, GpusOption, WorkersOption, _executor_settings, DeviceOption, EngineOption, FastOption, LangOption, LocaleOption, ModelsDirOption, PublishFailingOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _interruptible, _print_bundles, _print_translations, _print_updates, _progress_bars, _settings, _show, _sources, app, counted, err, out, reports_errors, workflow,
 )
 
 
@@ -54,6 +54,10 @@ def run(
     models_dir: ModelsDirOption = None,
     format: BundleFormatOption = None,
     publish_failing: PublishFailingOption = False,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
+    workers: WorkersOption = None,
+    gpus: GpusOption = None,
 ) -> None:
     """Extract, update, translate what is missing, compile, bundle and write dist/<domain>/review.html: the whole job."""
     from pipeline.bundle import parse_formats
@@ -61,6 +65,7 @@ def run(
     parse_formats(format)  # a bad --format stops the run before anything is written
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
+    settings = _executor_settings(settings, executor=executor, address=address, workers=workers, gpus=gpus)
     with _progress_bars(settings) as progress:
         report = _interruptible(
             workflow.run, settings, _sources(settings, sources), languages=settings.languages, out_dir=out_dir,

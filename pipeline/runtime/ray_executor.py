@@ -69,9 +69,9 @@ class RayExecutor:
         ray = self._ray
         if not ray.is_initialized():
             ray.init(
-                address=self.address, log_to_driver=False, logging_level=logging.WARNING, include_dashboard=False,
-                configure_logging=True,
+                address=self.address, log_to_driver=False, logging_level=logging.ERROR, include_dashboard=False,
             )
+        logging.getLogger("ray.data").setLevel(logging.ERROR)  # the library never prints: no per-dataset INFO lines
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
@@ -106,16 +106,16 @@ class RayExecutor:
             return []
         dataset = ray.data.from_items([{"position": n, "row": row} for n, row in enumerate(rows)])
         size = min(self.pool_size(), -(-len(rows) // self.batch_size))
+        # Ray Data's actor pools restart a dead actor and rerun its batch
+        # (max_restarts = max_task_retries = -1 by default; tests/test_ray.py kills one).
         translated = dataset.map_batches(
             _Worker,
             fn_constructor_kwargs={"task": task, "key": task.key(item)},
             batch_size=self.batch_size,
             batch_format="numpy",
-            concurrency=max(1, size),
+            compute=ray.data.ActorPoolStrategy(size=max(1, size)),
             num_cpus=self.cpus_per_worker,
             num_gpus=self.num_gpus or None,
-            max_restarts=-1,  # a worker that dies is replaced ...
-            max_task_retries=-1,  # ... and its batch is run again
         )
         outputs: list = [None] * len(rows)
         seen = numpy.zeros(len(rows), dtype=bool)
