@@ -151,6 +151,8 @@ def translate_archive(
                     [c.po for c in opened], source=settings.source_language, target=job.language,
                     replace_placeholders=replace, refresh_mt=refresh_mt,
                 )
+                if not pending:  # written by an earlier run (or answered by the memory): nothing to do
+                    continue
                 outputs = _translate_chunk(settings, executor, task, pending, origin, result, progress=None)
                 apply_outputs(pending, outputs, origin=origin, result=result)
                 for catalogue in opened:
