@@ -121,3 +121,54 @@ def test_update_runs_its_merges_on_the_executor_the_settings_name(empty_project)
     # with the executor gone, the setting is refused by name, not with a traceback
     refused = runner.invoke(app, ["update", "--lang", "uk"])
     assert refused.exit_code == 2 and "recording" in refused.output
+
+
+@pytest.fixture
+def without_ray(monkeypatch):
+    """An interpreter where `import ray` fails, as it does when the extra is not installed."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def refuse_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [name for name in sys.modules if name == "ray" or name.startswith("ray.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", refuse_ray)
+
+
+def test_without_ray_the_ray_executor_says_how_to_install_it(without_ray):
+    from pipeline.runtime.ray_executor import ExecutorUnavailable
+
+    with pytest.raises(ExecutorUnavailable) as raised:
+        get_executor("ray")
+    assert "pip install '.[ray]'" in str(raised.value) and raised.value.exit_code == 2
+    assert get_executor("serial").map(lambda item: item * 2, [1, 2]) == [2, 4]  # the others still work
+    assert get_executor("halves", minimum=1).map(lambda item: item * 2, [1, 2, 3]) == [2, 4, 6]
+
+
+def test_without_ray_translate_executor_ray_is_one_error_line_and_serial_still_translates(project, without_ray):
+    from typer.testing import CliRunner
+
+    from conftest import files_snapshot
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    before = files_snapshot(project / "locale")
+    for verb in (["translate"], ["run", "seeds/article.txt"], ["archive", "seeds/article.txt"]):
+        refused = runner.invoke(app, [*verb, "--lang", "uk", "--engine", "pseudo", "--executor", "ray"])
+        assert refused.exit_code == 2, refused.output
+        lines = refused.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "pip install '.[ray]'" in lines[0]
+    assert files_snapshot(project / "locale") == before  # refused before anything was written
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[0].msgstr = ""
+    po.save()
+    done = runner.invoke(app, ["translate", "--lang", "uk", "--engine", "pseudo", "--executor", "serial"])
+    assert done.exit_code == 0 and "uk: 1 entry filled by pseudo" in done.output
+    assert runner.invoke(app, ["translate", "--lang", "uk", "--address", "auto"]).exit_code == 2  # --address is ray's

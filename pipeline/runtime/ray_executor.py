@@ -87,8 +87,9 @@ class RayExecutor:
         ray = self.connect()
         items = list(items)
         if not is_batched(function):
-            remote = ray.remote(max_retries=3, num_cpus=self.cpus_per_worker, num_gpus=self.num_gpus)(function)
-            pending = [remote.remote(item) for item in items]
+            remote = ray.remote(max_retries=3, num_cpus=self.cpus_per_worker, num_gpus=self.num_gpus)(_call)
+            shipped = ray.put(function)  # once, not once per item
+            pending = [remote.remote(shipped, item) for item in items]
             results = []
             for ref in pending:
                 results.append(ray.get(ref))
@@ -130,6 +131,11 @@ class RayExecutor:
         if not seen.all():
             raise RuntimeError(f"Ray returned {int(seen.sum())} of {len(rows)} rows")  # an invariant, never expected
         return outputs
+
+
+def _call(function, item):
+    """One item on a Ray worker (a Ray task needs a function of its own, not a builtin or a callable object)."""
+    return function(item)
 
 
 class _Worker:
