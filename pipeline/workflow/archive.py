@@ -144,6 +144,7 @@ def translate_archive(
             continue
         replace = produces_translations(getattr(engine, "name", ""))
         counted: set[str] = set()
+        written: list[Path] = []  # this language's catalogues whose chunk is complete on disk
         try:
             for start in range(0, len(job.opened), max(1, chunk)):
                 opened = job.opened[start : start + max(1, chunk)]
@@ -158,6 +159,7 @@ def translate_archive(
                 for catalogue in opened:
                     try:
                         write_catalogue(catalogue)  # whole, atomically; a translator's save since wins
+                        written.append(catalogue.path)
                     except CatalogueError as exc:
                         report.skip(job.language, Path(catalogue.path).stem, exc)
                 result.chunks += 1
@@ -167,11 +169,11 @@ def translate_archive(
                 if progress:
                     progress(done, total)
         except TranslationInterrupted as stop:
-            stop.saved = [c.path for c in job.opened[:start]]
+            stop.saved = written
             raise
         except KeyboardInterrupt:
             stop = TranslationInterrupted(f"archive translation interrupted after {done} of {total} sentences", [])
-            stop.saved = [c.path for c in job.opened[:start]]
+            stop.saved = written
             raise stop from None
         except (EngineError, CatalogueError) as exc:
             report.skip(job.language, None, exc)
