@@ -62,11 +62,11 @@ def crash_once():
 
 
 def test_a_worker_killed_in_the_middle_of_a_batch_is_replaced_and_nothing_is_lost_or_doubled(local_ray, crash_once, tmp_path):
-    sentences = tuple(f"Sentence number {n} about the bridge." for n in range(40))
+    sentences = tuple(f"Sentence number {n} about the bridge." for n in range(24))
     marker = tmp_path / "crashed"
-    task = EngineTask("crash-once", {"marker": str(marker), "victim": sentences[21]})
+    task = EngineTask("crash-once", {"marker": str(marker), "victim": sentences[13]})
     done = []
-    [outputs] = get_executor("ray", workers=2, batch_size=6).map(task, [EngineWork("en", "uk", sentences)], progress=done.append)
+    [outputs] = get_executor("ray", workers=2, batch_size=8).map(task, [EngineWork("en", "uk", sentences)], progress=done.append)
     assert marker.exists()  # the worker really died
     assert outputs == [PseudoEngine().translate_batch([s], source="en", target="uk")[0] for s in sentences]
     assert sum(done) == len(sentences)  # each row counted once
