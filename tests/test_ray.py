@@ -76,7 +76,7 @@ def test_plain_functions_run_as_ray_tasks_in_order(local_ray):
     assert get_executor("ray").map(abs, [-3, 2, -1]) == [3, 2, 1]
 
 
-def test_translate_on_ray_writes_the_serial_catalogues_byte_for_byte(local_ray, empty_project, argos_packages):
+def test_run_on_ray_writes_the_serial_catalogues_byte_for_byte(local_ray, empty_project, argos_packages):
     write_archive(empty_project / "archive", 6)
     pyproject = empty_project / "pyproject.toml"
     # small batches, so two actors per pair share the work
@@ -90,8 +90,10 @@ def test_translate_on_ray_writes_the_serial_catalogues_byte_for_byte(local_ray, 
     expected = files_snapshot(empty_project / "locale")
     for name, data in updated.items():
         (empty_project / "locale" / name).write_bytes(data)
-    on_ray = runner.invoke(app, ["translate", "--lang", "uk,de", "--compute-type", "float32", "--executor", "ray", "--workers", "2"])
+    on_ray = runner.invoke(
+        app, ["run", *sources, "--lang", "uk,de", "--compute-type", "float32", "--executor", "ray", "--workers", "2"]
+    )
     assert on_ray.exit_code == 0, on_ray.output
-    translated = files_snapshot(empty_project / "locale")
-    assert translated == expected
+    translated = {name: data for name, data in files_snapshot(empty_project / "locale").items() if name.endswith(".po")}
+    assert translated == {name: data for name, data in expected.items() if name.endswith(".po")}
     assert any(b"machine translation: argos" in data for data in translated.values())
