@@ -172,3 +172,19 @@ def test_without_ray_translate_executor_ray_is_one_error_line_and_serial_still_t
     done = runner.invoke(app, ["translate", "--lang", "uk", "--engine", "pseudo", "--executor", "serial"])
     assert done.exit_code == 0 and "uk: 1 entry filled by pseudo" in done.output
     assert runner.invoke(app, ["translate", "--lang", "uk", "--address", "auto"]).exit_code == 2  # --address is ray's
+
+
+def test_executor_option_tables_are_checked_against_what_the_executor_declared(empty_project):
+    from pipeline.settings import load_settings
+
+    pyproject = empty_project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text + '\n[tool.pipeline.executors.ray]\naddress = "auto"\nworkers = 4\n', encoding="utf-8")
+    settings = load_settings(empty_project)
+    assert settings.executor_options("ray") == {"address": "auto", "workers": 4} and settings.executor_options() == {}
+    pyproject.write_text(text + "\n[tool.pipeline.executors.ray]\ncolour = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"executors\.ray\] colour: not one of its options; its options: address, workers"):
+        load_settings(empty_project)
+    pyproject.write_text(text + "\n[tool.pipeline.executors.spark]\nworkers = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown name"):
+        load_settings(empty_project)
