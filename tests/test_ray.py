@@ -71,8 +71,25 @@ def test_a_worker_killed_in_the_middle_of_a_batch_is_replaced_and_nothing_is_los
     assert sum(done) == len(sentences)  # each row counted once
 
 
-def test_plain_functions_run_as_ray_tasks_in_order(local_ray):
+def refuse_two(item: int) -> int:
+    if item == 2:
+        raise ValueError("two is refused")
+    return item
+
+
+def test_plain_functions_run_as_ray_tasks_in_order_and_a_failure_is_one_error(local_ray):
+    from pipeline.runtime.ray_executor import ExecutorFailed
+
     assert get_executor("ray").map(abs, [-3, 2, -1]) == [3, 2, 1]
+    with pytest.raises(ExecutorFailed, match=r"^ray: the work failed on a worker \(ValueError: two is refused\)"):
+        get_executor("ray").map(refuse_two, [1, 2, 3])
+
+
+def test_a_missing_model_on_a_worker_is_the_pipelines_own_error(local_ray, argos_packages):
+    from pipeline.errors import MissingModelError
+
+    with pytest.raises(MissingModelError, match="pipeline models install en fr"):
+        get_executor("ray").map(EngineTask("argos", {}), [EngineWork("en", "fr", ("The bridge is open.",))])
 
 
 def test_run_on_ray_writes_the_serial_catalogues_byte_for_byte(local_ray, empty_project, argos_packages):

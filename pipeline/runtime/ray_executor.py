@@ -21,12 +21,38 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, PipelineError
 from pipeline.runtime.executors import is_batched
 
 
 class ExecutorUnavailable(ConfigError):
-    """An executor whose library is not installed."""
+    """An executor whose library is not installed, or whose cluster cannot be reached."""
+
+
+class ExecutorFailed(PipelineError):
+    """Work failed on a worker for a reason that is not the pipeline's own error."""
+
+
+def _reraised(exc: BaseException) -> PipelineError:
+    """The pipeline's own error behind a Ray error (a missing model on a worker), else one ExecutorFailed line.
+
+    Ray wraps a worker's exception (RayTaskError.cause; an ActorDiedError
+    holds the RayTaskError of the actor's constructor in its args; Ray Data
+    chains a SystemException), so the chain is searched breadth first.
+    """
+    queue, seen, deepest = [exc], set(), exc
+    while queue and len(seen) < 32:
+        current = queue.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, PipelineError):
+            return current
+        if str(current).strip():
+            deepest = current
+        queue.extend(e for e in (getattr(current, "cause", None), *getattr(current, "args", ()), current.__cause__, current.__context__) if isinstance(e, BaseException))
+    first = (str(deepest).strip().splitlines() or [""])[-1][:300]
+    return ExecutorFailed(f"ray: the work failed on a worker ({type(deepest).__name__}: {first}); see the Ray logs on that node.")
 
 
 def import_ray():
@@ -68,10 +94,14 @@ class RayExecutor:
         """Join (or start) Ray once per process; Ray's own logging stays off the terminal."""
         ray = self._ray
         if not ray.is_initialized():
-            ray.init(
-                address=self.address, log_to_driver=False, logging_level=logging.ERROR, include_dashboard=False,
-            )
-        logging.getLogger("ray.data").setLevel(logging.ERROR)  # the library never prints: no per-dataset INFO lines
+            try:
+                ray.init(address=self.address, log_to_driver=False, logging_level=logging.ERROR, include_dashboard=False)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
+                first = (str(exc).strip().splitlines() or [""])[0][:300]
+                raise ExecutorUnavailable(f"--executor ray: cannot start or join {where} ({first}); start it with `ray start --head` or check --address.") from None
+        # The library never prints: no per-dataset INFO lines, and a failure reaches the caller as one exception.
+        logging.getLogger("ray.data").setLevel(logging.CRITICAL)
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
@@ -85,6 +115,14 @@ class RayExecutor:
 
     def map(self, function: Callable[[Any], Any], items: Sequence[Any], *, progress: Callable[[int], None] | None = None) -> list:
         ray = self.connect()
+        try:
+            return self._map(ray, function, items, progress)
+        except PipelineError:
+            raise
+        except Exception as exc:  # Ray's wrappers (RayTaskError, UserCodeException, ActorDiedError): one line, or our own error
+            raise _reraised(exc) from None
+
+    def _map(self, ray, function, items, progress) -> list:
         items = list(items)
         if not is_batched(function):
             remote = ray.remote(max_retries=3, num_cpus=self.cpus_per_worker, num_gpus=self.num_gpus)(_call)
