@@ -44,6 +44,8 @@ class Settings:
     executor: str = "serial"  # where per-language work runs (pipeline.runtime.executors)
     engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """`[tool.pipeline.engines.NAME]`: options of one engine that have no key of their own above."""
+    executors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """`[tool.pipeline.executors.NAME]`: options of one executor (`ray`: address, workers, num_gpus, …)."""
     story_dates: Mapping[str, str] = field(default_factory=dict)
     """`[tool.pipeline.story_dates]`: source path (as given, relative to the project) → the story's date, YYYY-MM-DD."""
     credit_prefix: Mapping[str, str] = field(default_factory=dict)
@@ -96,6 +98,16 @@ class Settings:
             if value is not None:
                 options[key] = value
         return options
+
+    def executor_options(self, name: str | None = None) -> dict:
+        """The options of executor *name* (default: the configured one) from `[tool.pipeline.executors.NAME]`."""
+        return dict(self.executors.get(name or self.executor, {}))
+
+    def get_executor(self, name: str | None = None):
+        """The executor *name* (default: the configured one), built with its options."""
+        from pipeline.runtime.executors import get_executor
+
+        return get_executor(name or self.executor, **self.executor_options(name))
 
     def with_overrides(self, **overrides) -> "Settings":
         """A copy with every override that is not None applied."""
@@ -246,6 +258,7 @@ _CHECKS = {
     "engines": lambda: _option_tables("engines"),
     "story_dates": lambda: _iso_dates(),
     "credit_prefix": lambda: _string_table("language codes to the word a caption credit starts with"),
+    "executors": lambda: _option_tables("executors"),
 }
 """How each `[tool.pipeline]` key is checked and converted (every Settings field but `root`)."""
 
@@ -291,6 +304,10 @@ def load_settings(root: Path | None = None) -> Settings:
         raise ConfigError(f"{pyproject}: [tool.pipeline] {exc}") from None
     if "engines" in values:
         _check_engine_tables(values["engines"], where=pyproject)
+    if "executors" in values:
+        from pipeline.runtime.executors import executor_names, executor_options
+
+        _check_option_tables("executors", values["executors"], where=pyproject, names=executor_names(), options_of=executor_options)
     settings = Settings(**values)
     check_targets(settings.languages, source=settings.source_language, where=f"{pyproject}: [tool.pipeline] languages")
     if "credit_patterns" in values:

@@ -76,9 +76,9 @@ def test_an_executor_registered_from_outside_the_package_is_found_by_name(thread
 
 def test_an_unknown_executor_is_a_config_error_naming_the_choices(threads):
     with pytest.raises(ConfigError) as raised:
-        get_executor("ray")
+        get_executor("spark")
     message = str(raised.value)
-    assert "'ray'" in message and all(name in message for name in ("serial", "halves", "threads"))
+    assert "'spark'" in message and all(name in message for name in ("serial", "halves", "threads", "ray"))
 
 
 @dataclass
@@ -121,3 +121,70 @@ def test_update_runs_its_merges_on_the_executor_the_settings_name(empty_project)
     # with the executor gone, the setting is refused by name, not with a traceback
     refused = runner.invoke(app, ["update", "--lang", "uk"])
     assert refused.exit_code == 2 and "recording" in refused.output
+
+
+@pytest.fixture
+def without_ray(monkeypatch):
+    """An interpreter where `import ray` fails, as it does when the extra is not installed."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def refuse_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [name for name in sys.modules if name == "ray" or name.startswith("ray.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", refuse_ray)
+
+
+def test_without_ray_the_ray_executor_says_how_to_install_it(without_ray):
+    from pipeline.runtime.ray_executor import ExecutorUnavailable
+
+    with pytest.raises(ExecutorUnavailable) as raised:
+        get_executor("ray")
+    assert "pip install '.[ray]'" in str(raised.value) and raised.value.exit_code == 2
+    assert get_executor("serial").map(lambda item: item * 2, [1, 2]) == [2, 4]  # the others still work
+    assert get_executor("halves", minimum=1).map(lambda item: item * 2, [1, 2, 3]) == [2, 4, 6]
+
+
+def test_without_ray_translate_executor_ray_is_one_error_line_and_serial_still_translates(project, without_ray):
+    from typer.testing import CliRunner
+
+    from conftest import files_snapshot
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    before = files_snapshot(project / "locale")
+    for verb in (["translate"], ["run", "seeds/article.txt"], ["archive", "seeds/article.txt"]):
+        refused = runner.invoke(app, [*verb, "--lang", "uk", "--engine", "pseudo", "--executor", "ray"])
+        assert refused.exit_code == 2, refused.output
+        lines = refused.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "pip install '.[ray]'" in lines[0]
+    assert files_snapshot(project / "locale") == before  # refused before anything was written
+    path = project / "locale/uk/LC_MESSAGES/article.po"
+    po = polib.pofile(str(path))
+    po[0].msgstr = ""
+    po.save()
+    done = runner.invoke(app, ["translate", "--lang", "uk", "--engine", "pseudo", "--executor", "serial"])
+    assert done.exit_code == 0 and "uk: 1 entry filled by pseudo" in done.output
+    assert runner.invoke(app, ["translate", "--lang", "uk", "--address", "auto"]).exit_code == 2  # --address is ray's
+
+
+def test_executor_option_tables_are_checked_against_what_the_executor_declared(empty_project):
+    from pipeline.settings import load_settings
+
+    pyproject = empty_project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text + '\n[tool.pipeline.executors.ray]\naddress = "auto"\nworkers = 4\n', encoding="utf-8")
+    settings = load_settings(empty_project)
+    assert settings.executor_options("ray") == {"address": "auto", "workers": 4} and settings.executor_options() == {}
+    pyproject.write_text(text + "\n[tool.pipeline.executors.ray]\ncolour = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"executors\.ray\] colour: not one of its options; its options: address, workers"):
+        load_settings(empty_project)
+    pyproject.write_text(text + "\n[tool.pipeline.executors.spark]\nworkers = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown name"):
+        load_settings(empty_project)

@@ -13,7 +13,7 @@ import os
 import sys
 
 from pipeline.cli.common import _Stderr, _Stdout, _silence, app  # noqa: F401 (tests reach _Stdout here)
-from pipeline.cli import catalogues, memory, packages, publishing  # noqa: F401 (each registers its commands)
+from pipeline.cli import archive, catalogues, memory, packages, publishing  # noqa: F401 (each registers its commands)
 
 
 def main() -> None:

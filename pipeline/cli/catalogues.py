@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 from pipeline.cli.common import (
-    ComputeOption, DeviceOption, EngineOption, FastOption, FormatOption, LangOption, LocaleOption, ModelsDirOption, NoProgressOption, QuietOption, SourcesArgument, ThreadsOption, _Command, _verbosity, _engine_settings, _finish, _nothing_found, _print_updates, _settings, _show, _sources, _translate, app, counted, err, out, reports_errors, workflow,
+    AddressOption, app, ComputeOption, counted, DeviceOption, EngineOption, err, ExecutorOption, FastOption, FormatOption, GpusOption, LangOption, LocaleOption, ModelsDirOption, NoProgressOption, out, QuietOption, reports_errors, SourcesArgument, ThreadsOption, WorkersOption, workflow, _Command, _engine_settings, _executor_settings, _finish, _nothing_found, _print_updates, _settings, _show, _sources, _translate, _verbosity,
 )
 
 
@@ -54,6 +54,10 @@ def translate(
     models_dir: ModelsDirOption = None,
     quiet: QuietOption = False,
     no_progress: NoProgressOption = False,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
+    workers: WorkersOption = None,
+    gpus: GpusOption = None,
 ) -> None:
     """Fill untranslated entries with machine suggestions, marked fuzzy with their origin.
 
@@ -64,6 +68,7 @@ def translate(
     _verbosity(quiet=quiet, no_progress=no_progress)
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
+    settings = _executor_settings(settings, executor=executor, address=address, workers=workers, gpus=gpus)
     report = _translate(settings, refresh_mt=refresh_mt)
     _finish(report)
     if report.missing_models:

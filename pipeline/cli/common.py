@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 from rich.console import Console
 
-from pipeline.errors import PipelineError, TranslationInterrupted
+from pipeline.errors import ConfigError, PipelineError, TranslationInterrupted
 from pipeline.settings import COMPUTE_TYPES, DEVICES, FORMATS, Settings, check_targets, load_settings
 from pipeline.wording import counted
 
@@ -280,6 +280,40 @@ def _engine_settings(settings: Settings, *, engine=None, device=None, threads=No
     return settings.with_overrides(
         engine=engine, device=device, threads=threads, compute_type=compute_type, models_dir=models_dir, beam_size=1 if fast else None
     )
+
+
+def _executor_choice(value: Optional[str]) -> Optional[str]:
+    from pipeline.runtime.executors import executor_names
+
+    if value is not None and value not in executor_names():
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(executor_names())}.")
+    return value
+
+
+ExecutorOption = Annotated[Optional[str], typer.Option(callback=_executor_choice, metavar="NAME", help="Where the engine work runs: serial (this process, the default) or ray (a Ray cluster; pip install '.[ray]'). Default: [tool.pipeline] executor.")]
+AddressOption = Annotated[Optional[str], typer.Option(metavar="auto|ray://HOST:PORT", help="The Ray cluster to join (with --executor ray): auto (the one this machine belongs to) or a Ray Client address. Default: a local Ray.")]
+WorkersOption = Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Actors per language pair with --executor ray (default: one per CPU of the cluster).")]
+GpusOption = Annotated[Optional[float], typer.Option("--gpus", min=0, metavar="N", help="GPUs per actor with --executor ray (e.g. 1; use with --device cuda).")]
+
+
+def _executor_settings(settings: Settings, *, executor=None, address=None, workers=None, gpus=None) -> Settings:
+    """`--executor` and the options of the executor it names (`--address`, `--workers`, `--gpus` for ray)."""
+    settings = settings.with_overrides(executor=executor)
+    given = {"address": address, "workers": workers, "num_gpus": gpus}
+    given = {key: value for key, value in given.items() if value is not None}
+    if given:
+        from pipeline.runtime.executors import executor_options
+
+        unknown = [key for key in given if key not in executor_options(settings.executor)]
+        if unknown:
+            flags = {"address": "--address", "workers": "--workers", "num_gpus": "--gpus"}
+            raise ConfigError(f"{', '.join(flags[key] for key in unknown)}: only with --executor ray (the executor is {settings.executor}).")
+        tables = {name: dict(table) for name, table in settings.executors.items()}
+        tables.setdefault(settings.executor, {}).update(given)
+        settings = settings.with_overrides(executors=tables)
+    if settings.executor != "serial":
+        settings.get_executor()  # a missing library (Ray) is one error line before anything is read or written
+    return settings
 
 
 BundleFormatOption = Annotated[

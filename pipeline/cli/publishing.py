@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 from pipeline.cli.common import (
-    DateOption, NoProgressOption, Verbosity, QuietOption, _print_engine_notes, _story_date, _verbosity, BundleFormatOption, ComputeOption, DeviceOption, EngineOption, FastOption, LangOption, LocaleOption, ModelsDirOption, PublishFailingOption, SourcesArgument, ThreadsOption, _Command, _engine_settings, _finish, _interruptible, _print_bundles, _print_translations, _print_updates, _progress_bars, _settings, _show, _sources, app, counted, err, out, reports_errors, workflow,
+    AddressOption, app, BundleFormatOption, ComputeOption, counted, DateOption, DeviceOption, EngineOption, err, ExecutorOption, FastOption, GpusOption, LangOption, LocaleOption, ModelsDirOption, NoProgressOption, out, PublishFailingOption, QuietOption, reports_errors, SourcesArgument, ThreadsOption, Verbosity, WorkersOption, workflow, _Command, _engine_settings, _executor_settings, _finish, _interruptible, _print_bundles, _print_engine_notes, _print_translations, _print_updates, _progress_bars, _settings, _show, _sources, _story_date, _verbosity,
 )
 
 
@@ -64,6 +64,10 @@ def run(
     date: DateOption = None,
     quiet: QuietOption = False,
     no_progress: NoProgressOption = False,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
+    workers: WorkersOption = None,
+    gpus: GpusOption = None,
 ) -> None:
     """Extract, update, translate what is missing, compile, publish (or preview) and write dist/<domain>/review.html: the whole job.
 
@@ -78,6 +82,7 @@ def run(
     _verbosity(quiet=quiet, no_progress=no_progress)
     settings = _settings(lang=lang, locale_dir=locale_dir)
     settings = _engine_settings(settings, engine=engine, device=device, threads=threads, compute_type=compute_type, fast=fast, models_dir=models_dir)
+    settings = _executor_settings(settings, executor=executor, address=address, workers=workers, gpus=gpus)
 
     def announce(stage, stage_report):
         # each stage's lines as soon as it ends: merges before the translation bars, not after

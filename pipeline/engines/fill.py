@@ -68,6 +68,59 @@ def _replaceable(entry: polib.POEntry, refresh_mt: bool, replace_placeholders: b
     return (refresh_mt and is_machine(entry)) or (replace_placeholders and is_placeholder(entry))
 
 
+@dataclass
+class PendingSentences:
+    """One language pair's pending sentences, de-duplicated and masked: what an executor ships.
+
+    `texts` is all an engine sees (plain strings, picklable); the entries
+    stay with the driver, which alone writes them (:func:`apply_outputs`).
+    """
+
+    source: str
+    target: str
+    entries: dict[str, list[polib.POEntry]] = field(default_factory=dict)  # msgid -> the entries it fills
+    masked: list[tuple[str, tuple]] = field(default_factory=list)  # per msgid, in order: (masked text, originals)
+
+    @property
+    def msgids(self) -> list[str]:
+        return list(self.entries)
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for text, _ in self.masked]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def pending_sentences(
+    catalogues: list[polib.POFile], *, source: str, target: str, replace_placeholders: bool = True, refresh_mt: bool = False
+) -> PendingSentences:
+    """Collect the pending sentences of *catalogues* (one language), de-duplicated across them and masked.
+
+    Reads only: nothing is changed until :func:`apply_outputs`.
+    """
+    pending = PendingSentences(source, target)
+    for po in catalogues:
+        for entry in pending_entries(po, refresh_mt=refresh_mt, replace_placeholders=replace_placeholders):
+            pending.entries.setdefault(entry.msgid, []).append(entry)
+    pending.masked = [mask(msgid) for msgid in pending.entries]
+    return pending
+
+
+def apply_outputs(
+    pending: PendingSentences, outputs: list[str | None], *, origin: str, result: TranslateResult | None = None
+) -> TranslateResult:
+    """Write each engine output into its entries, fuzzy, with its *origin* note; None = not translated.
+
+    *outputs* are the engine's (masked) outputs, one per pending sentence in
+    order; masks are restored here, and a lost one flags the entry for review.
+    """
+    result = result if result is not None else TranslateResult(language=pending.target)
+    _apply(result, pending.entries, pending.msgids, pending.masked, outputs, origin)
+    return result
+
+
 def fill_catalogues(
     catalogues: list[polib.POFile],
     engine: Engine,
@@ -80,26 +133,22 @@ def fill_catalogues(
     """Translate what is missing in all *catalogues* of one language, in one batch.
 
     Sentences are de-duplicated across catalogues; verbatim spans are masked
-    on the way in and restored on the way out.
+    on the way in and restored on the way out. The three steps
+    (:func:`pending_sentences`, the engine, :func:`apply_outputs`) are public,
+    so an executor can run the middle one elsewhere.
     """
     result = TranslateResult(language=target)
-    by_msgid: dict[str, list[polib.POEntry]] = {}
     replace = produces_translations(getattr(engine, "name", ""))
-    for po in catalogues:
-        for entry in pending_entries(po, refresh_mt=refresh_mt, replace_placeholders=replace):
-            by_msgid.setdefault(entry.msgid, []).append(entry)
-    if not by_msgid:
+    pending = pending_sentences(catalogues, source=source, target=target, replace_placeholders=replace, refresh_mt=refresh_mt)
+    if not pending:
         return result
-    msgids = list(by_msgid)
-    masked = [mask(msgid) for msgid in msgids]
     origin = MT_MARK + provenance_line(engine, source, target)
     try:
-        outputs = engine.translate_batch([text for text, _ in masked], source=source, target=target, progress=progress)
+        outputs = engine.translate_batch(pending.texts, source=source, target=target, progress=progress)
     except TranslationInterrupted as stop:
-        _apply(result, by_msgid, msgids, masked, stop.partial, origin)
+        apply_outputs(pending, stop.partial, origin=origin, result=result)
         raise
-    _apply(result, by_msgid, msgids, masked, outputs, origin)
-    return result
+    return apply_outputs(pending, outputs, origin=origin, result=result)
 
 
 def _apply(result, by_msgid, msgids, masked, outputs, origin) -> None:

@@ -8,15 +8,22 @@ only the driver (the verb) writes catalogues.
 
 Adding one is a factory and one line::
 
-    @register_executor("threads")
+    @register_executor("threads", options=("workers",))
     def _threads(**options):
         return ThreadsExecutor(**options)
+
+`options` are the keys `[tool.pipeline.executors.threads]` may set.
+
+A function may also be a :class:`BatchedTask`: its items are lists of rows
+with a costly per-key setup (a language pair's model). A serial executor
+just calls it; a cluster executor (`ray`) splits an item's rows into batches
+and builds the worker once per actor of a pool.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Hashable, Protocol, Sequence
 
 from pipeline.errors import ConfigError
 
@@ -30,14 +37,41 @@ class Executor(Protocol):
         ...
 
 
+class BatchedTask(Protocol):
+    """A pure function over items that are rows to process with a per-key worker (one model per language pair).
+
+    `task(item)` gives the same results as `task.worker(task.key(item))(task.rows(item))`;
+    a pool executor takes the second road, building each worker once per actor.
+    """
+
+    def __call__(self, item: Any) -> list:
+        ...
+
+    def key(self, item: Any) -> Hashable:
+        ...
+
+    def rows(self, item: Any) -> Sequence[Any]:
+        ...
+
+    def worker(self, key: Hashable) -> Callable[[list], list]:
+        ...
+
+
+def is_batched(function: Any) -> bool:
+    """True when *function* offers the :class:`BatchedTask` methods."""
+    return all(callable(getattr(function, name, None)) for name in ("key", "rows", "worker"))
+
+
 _EXECUTORS: dict[str, Callable[..., Executor]] = {}
+_OPTIONS: dict[str, tuple[str, ...]] = {}
 
 
-def register_executor(name: str) -> Callable[[Callable[..., Executor]], Callable[..., Executor]]:
-    """Register an executor factory under *name* (what `--executor NAME` asks for)."""
+def register_executor(name: str, *, options: Sequence[str] = ()) -> Callable[[Callable[..., Executor]], Callable[..., Executor]]:
+    """Register an executor factory under *name* (what `--executor NAME` asks for), taking *options* by keyword."""
 
     def decorate(factory: Callable[..., Executor]) -> Callable[..., Executor]:
         _EXECUTORS[name] = factory
+        _OPTIONS[name] = tuple(options)
         return factory
 
     return decorate
@@ -46,6 +80,12 @@ def register_executor(name: str) -> Callable[[Callable[..., Executor]], Callable
 def unregister_executor(name: str) -> None:
     """Forget *name* (tests that add an executor take it away again)."""
     _EXECUTORS.pop(name, None)
+    _OPTIONS.pop(name, None)
+
+
+def executor_options(name: str) -> tuple[str, ...]:
+    """The options executor *name* declared (what its `[tool.pipeline.executors.NAME]` table may set)."""
+    return _OPTIONS.get(name, ())
 
 
 def executor_names() -> list[str]:
@@ -93,4 +133,14 @@ class HalvesExecutor:
 
 
 register_executor("serial")(SerialExecutor)
-register_executor("halves")(HalvesExecutor)
+register_executor("halves", options=("minimum",))(HalvesExecutor)
+
+RAY_OPTIONS = ("address", "workers", "cpus_per_worker", "num_gpus", "batch_size")
+
+
+@register_executor("ray", options=RAY_OPTIONS)
+def _ray(**options) -> Executor:
+    """Ray (an optional extra): imported only now, so `pipeline` works without it."""
+    from pipeline.runtime.ray_executor import RayExecutor
+
+    return RayExecutor(**options)

@@ -17,6 +17,7 @@ from pipeline.workflow.discovery import (
     reference,
     template_path,
 )
+from pipeline.workflow.archive import ArchiveReport, ArchiveResult, select_sources, translate_archive
 from pipeline.workflow.extraction import ExtractResult, extract
 from pipeline.workflow.job import ChangedArticle, RunReport, changed_articles, run
 from pipeline.workflow.memory import MemoryResult, memory_export, memory_import, memory_rebuild
@@ -29,9 +30,9 @@ from pipeline.workflow.standing import check, status, status_document
 from pipeline.workflow.translation import ProgressFactory, TranslationJob, translate, translation_jobs
 
 __all__ = [
-    "BackTranslation", "Catalogues", "ChangedArticle", "changed_articles", "ExtractResult", "MemoryResult", "ProgressFactory", "Report", "RoundtripResult",
+    "ArchiveReport", "ArchiveResult", "BackTranslation", "Catalogues", "ChangedArticle", "changed_articles", "ExtractResult", "MemoryResult", "ProgressFactory", "Report", "RoundtripResult",
     "RunReport", "Skipped", "TranslationJob", "UpdateResult", "back_translate", "bundle", "catalogue_files", "check",
     "compile_all", "existing_catalogues", "extract", "known_domains", "load_articles", "memory_export", "memory_import",
     "memory_rebuild", "reference", "report", "roundtrip", "run", "status", "status_document", "template_path",
-    "translate", "translation_jobs", "update",
+    "select_sources", "translate", "translate_archive", "translation_jobs", "update",
 ]  # fmt: skip

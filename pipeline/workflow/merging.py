@@ -71,7 +71,10 @@ def update(
             continue
         plan.append((domain, lang, path, templates[domain], po))
     # Merging is pure (data in, data out): the executor decides where it runs; this driver alone writes.
+    # A cluster executor (ray) is for engine work: shipping a catalogue costs more than merging it here.
     executor = get_executor(settings.executor)
+    if getattr(executor, "remote", False):
+        executor = get_executor("serial")
     merges = executor.map(
         lambda item: merge(item[3], item[4], item[1], fuzzy_threshold=settings.fuzzy_threshold, purge_obsolete=purge_obsolete),
         plan,

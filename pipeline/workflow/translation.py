@@ -8,8 +8,11 @@ from typing import Callable
 
 import polib
 
-from pipeline.engines import Engine, produces_translations
-from pipeline.engines.fill import TranslateResult, edited_suggestions, fill_catalogues, pending_entries
+from pipeline.engines import Engine, produces_translations, provenance_line
+from pipeline.engines.fill import (
+    PendingSentences, TranslateResult, apply_outputs, edited_suggestions, fill_catalogues, pending_entries, pending_sentences,
+)
+from pipeline.gettext.provenance import MT_MARK
 from pipeline.errors import CatalogueError, EngineError, MissingModelError, TranslationInterrupted
 from pipeline.gettext.catalogue import Catalogue, write_catalogue
 from pipeline.gettext.languages import language
@@ -19,6 +22,57 @@ from pipeline.workflow.locking import writes_catalogues
 from pipeline.workflow.outcome import Report
 
 ProgressFactory = Callable[[str, int], Callable[[int], None] | None]
+
+
+@dataclass(frozen=True)
+class EngineWork:
+    """What an executor ships for one language pair: masked sentences, nothing else."""
+
+    source: str
+    target: str
+    sentences: tuple[str, ...]
+
+
+class EngineTask:
+    """The pure engine step of `translate`: an EngineWork in, one output per sentence out.
+
+    A :class:`~pipeline.runtime.executors.BatchedTask`: a pool executor
+    (`ray`) builds one engine per actor from the engine's registered factory
+    and options (plain data, shipped by value), so each actor loads its model
+    once; in this process the engine the driver already built is used, and
+    its progress reaches *progress* sentence by sentence.
+    """
+
+    def __init__(self, engine_name: str, options: dict, *, engine: Engine | None = None, progress=None):
+        from pipeline.engines import engine_spec
+
+        self.engine_name = engine_name
+        self.factory = engine_spec(engine_name).factory
+        self.options = dict(options)
+        self.engine = engine
+        self.progress = progress
+
+    def __getstate__(self):
+        return {"engine_name": self.engine_name, "factory": self.factory, "options": self.options, "engine": None, "progress": None}
+
+    def _engine(self) -> Engine:
+        if self.engine is None:
+            self.engine = self.factory(**self.options)
+        return self.engine
+
+    def __call__(self, work: EngineWork) -> list[str]:
+        return self._engine().translate_batch(list(work.sentences), source=work.source, target=work.target, progress=self.progress)
+
+    def key(self, work: EngineWork) -> tuple[str, str]:
+        return work.source, work.target
+
+    def rows(self, work: EngineWork) -> tuple[str, ...]:
+        return work.sentences
+
+    def worker(self, key: tuple[str, str]) -> Callable[[list[str]], list[str]]:
+        engine, (source, target) = self._engine(), key
+        engine.provenance(source, target)  # find the model now: a missing one fails before any batch
+        return lambda sentences: engine.translate_batch(sentences, source=source, target=target)
 
 
 @dataclass
@@ -49,6 +103,33 @@ class TranslationJob:
             refresh_mt=self.refresh_mt,
             progress=progress,
         )
+
+    def pending_sentences(self, engine: Engine) -> PendingSentences:
+        """What this job ships: its pending sentences, de-duplicated and masked (reads only)."""
+        return pending_sentences(
+            self.catalogues, source=self.source_language, target=self.language,
+            replace_placeholders=produces_translations(getattr(engine, "name", "")), refresh_mt=self.refresh_mt,
+        )
+
+    def run_on(self, executor, task: EngineTask, engine: Engine, progress: Callable[[int], None] | None = None) -> TranslateResult:
+        """Collect (here), translate (on *executor*), apply (here): what `run` does, with the engine step anywhere.
+
+        With the serial executor the result is `run`'s, byte for byte; an
+        interruption in this process applies what was finished before it is raised.
+        """
+        pending = self.pending_sentences(engine)
+        result = TranslateResult(language=self.language)
+        if not pending:
+            return result
+        origin = MT_MARK + provenance_line(engine, self.source_language, self.language)
+        work = EngineWork(self.source_language, self.language, tuple(pending.texts))
+        task.progress = None if getattr(executor, "reports_rows", False) else progress
+        try:
+            [outputs] = executor.map(task, [work], progress=progress if getattr(executor, "reports_rows", False) else None)
+        except TranslationInterrupted as stop:
+            apply_outputs(pending, stop.partial, origin=origin, result=result)
+            raise
+        return apply_outputs(pending, outputs, origin=origin, result=result)
 
     def save(self) -> list[Path]:
         return [catalogue.path for catalogue in self.opened if write_catalogue(catalogue)]
@@ -90,6 +171,14 @@ def translation_jobs(
     return jobs
 
 
+def engine_task_options(settings: Settings, executor) -> dict:
+    """The engine's options for an EngineTask; on a cluster, CPU threads default to the worker's CPUs."""
+    options = settings.engine_options()
+    if getattr(executor, "remote", False) and "threads" in options and not options["threads"]:
+        options["threads"] = max(1, int(getattr(executor, "cpus_per_worker", 1)))
+    return options
+
+
 @writes_catalogues
 def translate(
     settings: Settings,
@@ -114,7 +203,7 @@ def translate(
     from pipeline.engines import engine_from_settings
 
     report = Report()
-    engine = None
+    engine = task = executor = None
     for job in translation_jobs(
         settings, languages=languages, domains=domains, refresh_mt=refresh_mt, report=report, catalogues=catalogues
     ):
@@ -123,9 +212,11 @@ def translate(
             continue
         try:
             engine = engine or engine_from_settings(settings)
+            executor = executor or settings.get_executor()
+            task = task or EngineTask(settings.engine, engine_task_options(settings, executor), engine=engine)
             engine.provenance(settings.source_language, job.language)  # a missing model fails before any progress
             callback = progress(job.language, job.pending) if progress else None
-            result = job.run(engine, callback)
+            result = job.run_on(executor, task, engine, callback)
             job.save()
         except TranslationInterrupted as stop:
             stop.saved = job.save()
