@@ -6,7 +6,10 @@ zero-width space (U+200B) hides inside a word, and a C0 control character
 (NUL, carriage return, escape …) is no text at all. A translation holding
 more of them than its source is an error, so it is never published. Zero
 width joiners and non-joiners (U+200C, U+200D) are spelling in Persian, the
-Indic scripts and emoji, and pass.
+Indic scripts and emoji, and pass. In a program's messages (see
+`checks.text.in_article`) a zero-width space or word joiner is a line-break
+hint translators of software use on purpose, so only bidi and control
+characters count there.
 """
 
 from __future__ import annotations
@@ -42,11 +45,18 @@ def invisible_characters(text: str) -> Counter:
 
 
 @check("invisible", "error")
-def invisible(source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE) -> list[str]:
+def invisible(
+    source: str, target: str, *, language: str, glossary: Sequence[GlossaryTerm] = (), source_language: str = SOURCE_LANGUAGE, entry=None
+) -> list[str]:
     """No invisible or control characters the source does not have."""
+    from pipeline.checks.text import in_article
+
     wanted = invisible_characters(source)
+    article = in_article(entry)
     problems = []
     for char, count in invisible_characters(target).items():
+        if not article and char in ZERO_WIDTH:
+            continue  # software translators' line-break hints
         extra = count - wanted.get(char, 0)
         if extra > 0:
             times = f" ({extra} times)" if extra > 1 else ""

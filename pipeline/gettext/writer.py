@@ -277,9 +277,9 @@ def _escaped(value: str, start: int, end: int, protected: set[int]) -> tuple[str
         char = value[index]
         before = PROHIBITED if index in protected else UNDEFINED
         escape = _ESCAPES.get(char)
-        if escape:
+        if escape:  # `\n` or an octal `\037`: no break inside it
             text.append(escape)
-            overrides += [before, PROHIBITED]
+            overrides += [before] + [PROHIBITED] * (len(escape) - 1)
         else:
             text.append(char)
             overrides.append(before)
