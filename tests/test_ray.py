@@ -109,7 +109,7 @@ def test_run_on_ray_writes_the_serial_catalogues_byte_for_byte(local_ray, empty_
     on_ray = runner.invoke(
         app, ["run", *sources, "--lang", "uk,de", "--compute-type", "float32", "--executor", "ray", "--workers", "2"]
     )
-    assert on_ray.exit_code == 0, on_ray.output
+    assert on_ray.exit_code == 3, on_ray.output  # machine suggestions wait for reviewers: previews, not published
     translated = {name: data for name, data in files_snapshot(empty_project / "locale").items() if name.endswith(".po")}
     assert translated == {name: data for name, data in expected.items() if name.endswith(".po")}
     assert any(b"machine translation: argos" in data for data in translated.values())
