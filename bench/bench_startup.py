@@ -67,7 +67,9 @@ def timed(argv: list[str], env: dict, *, code: Path | None = None) -> tuple[floa
     if code is not None:
         env = {**env, "PYTHONPATH": str(code)}
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    # the old code runs on its own revision's project files (settings it knows), beside its package
+    cwd = PROJECT if code is None else code / "project"
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     return time.perf_counter() - started, done
 
 
@@ -76,11 +78,15 @@ def export_baseline(revision: str) -> Path | None:
     folder = PROJECT.parent / "baseline"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", revision, "pipeline"], cwd=ROOT, capture_output=True)
+    archive = subprocess.run(["git", "archive", revision, "pipeline", "pyproject.toml", "seeds", "locale"], cwd=ROOT, capture_output=True)
     if archive.returncode != 0:
         print(f"baseline {revision}: not available ({archive.stderr.decode().strip()}); no ratios", file=sys.stderr)
         return None
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    project = folder / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "seeds", "locale"):
+        (folder / name).rename(project / name)
     return folder
 
 
@@ -118,7 +124,7 @@ def main(argv=None) -> int:
     before: dict[str, list[float]] = {name: [] for name, (command, _) in commands.items() if command is not None}
     timed(["--help"], env)  # warm the file cache once
     if baseline is not None:
-        timed(["run"], env, code=baseline)  # the old code's caches, as a user of it would have them
+        timed(["run", "--engine", "pseudo"], env, code=baseline)  # the old code's caches, as a user of it would have them
     for _ in range(args.repeats):
         for name, (command, _) in commands.items():
             if command is None:
@@ -131,7 +137,10 @@ def main(argv=None) -> int:
             times[name].append(seconds)
             codes[name].add(done.returncode)
             if baseline is not None:
-                before[name].append(timed(command, env, code=baseline)[0])
+                seconds, old = timed(command, env, code=baseline)
+                if old.returncode != 0:
+                    raise SystemExit(f"baseline {args.baseline}: `{' '.join(command)}` exited {old.returncode}: {old.stderr.strip()[-300:]}")
+                before[name].append(seconds)
 
     print(f"machine: {machine()}")
     print(f"project copy: {PROJECT}\n")

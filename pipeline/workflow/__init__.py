@@ -17,7 +17,6 @@ from pipeline.workflow.discovery import (
     reference,
     template_path,
 )
-from pipeline.workflow.archive import ArchiveReport, ArchiveResult, select_sources, translate_archive
 from pipeline.workflow.extraction import ExtractResult, extract
 from pipeline.workflow.job import ChangedArticle, RunReport, changed_articles, run
 from pipeline.workflow.memory import MemoryResult, memory_export, memory_import, memory_rebuild
@@ -36,3 +35,15 @@ __all__ = [
     "memory_rebuild", "reference", "report", "roundtrip", "run", "status", "status_document", "template_path",
     "select_sources", "translate", "translate_archive", "translation_jobs", "update",
 ]  # fmt: skip
+
+
+_LAZY = {"ArchiveReport", "ArchiveResult", "select_sources", "translate_archive"}
+
+
+def __getattr__(name: str):
+    """The archive verb is imported when first asked for: a daily `run` never needs it."""
+    if name in _LAZY:
+        from pipeline.workflow import archive
+
+        return getattr(archive, name)
+    raise AttributeError(f"module 'pipeline.workflow' has no attribute {name!r}")
