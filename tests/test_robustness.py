@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polib
@@ -149,20 +148,13 @@ def _pipeline(*args, cwd, **kwargs):
 
 
 def test_second_process_waits_then_fails_clearly_while_the_first_holds_the_lock(project):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pipeline.runtime.lock import project_lock\n"
-         "with project_lock(__import__('pathlib').Path('locale')):\n print('held', flush=True); time.sleep(30)"],
-        cwd=project, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    from support.locks import lock_held_elsewhere
+
+    with lock_held_elsewhere(project):
         second = _pipeline("--wait", "0.5", "update", cwd=project)
         out, err = second.communicate(timeout=60)
         assert second.returncode == 2
         assert "another pipeline process is working on these catalogues" in err
-    finally:
-        holder.kill()
-        holder.wait()
     done = _pipeline("update", cwd=project)
     assert done.wait(timeout=60) == 0  # the kernel released the dead holder's lock
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -56,22 +55,14 @@ def test_a_catalogue_changed_by_a_stage_is_parsed_again_not_served_stale(project
 
 def test_a_python_caller_of_a_writing_verb_holds_the_project_lock(project):
     """workflow.update called from Python waits for (then refuses) a lock another process holds, as the CLI does."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pipeline.runtime.lock import project_lock\n"
-         "with project_lock(__import__('pathlib').Path('locale')):\n print('held', flush=True); time.sleep(30)"],
-        cwd=project, stdout=subprocess.PIPE, text=True,
+    from support.locks import lock_held_elsewhere
+
+    code = (
+        "from pipeline import workflow\nfrom pipeline.errors import LockError\nfrom pipeline.settings import load_settings\n"
+        "settings = load_settings().with_overrides(lock_wait=0.2)\n"
+        "try:\n    workflow.update(settings, languages=('uk',))\nexcept LockError as exc:\n    print('refused:', exc)\n"
     )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        code = (
-            "from pipeline import workflow\nfrom pipeline.errors import LockError\nfrom pipeline.settings import load_settings\n"
-            "settings = load_settings().with_overrides(lock_wait=0.2)\n"
-            "try:\n    workflow.update(settings, languages=('uk',))\nexcept LockError as exc:\n    print('refused:', exc)\n"
-        )
-        started = time.monotonic()
+    with lock_held_elsewhere(project) as holder:
         done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=60)
         assert "refused:" in done.stdout and "another pipeline process" in done.stdout, done.stdout + done.stderr
-        assert time.monotonic() - started < 30  # it gave up after its wait, not after the holder
-    finally:
-        holder.kill()
-        holder.wait()
+        assert holder.poll() is None  # refused while the holder still held the lock: it did not wait the holder out

@@ -82,18 +82,22 @@ def parse_catalogue(
     return catalogue
 
 
-def open_catalogue(path: Path, *, language: Language | None = None) -> Catalogue:
-    """Read the catalogue at *path* (header checked against *language* when given)."""
+def catalogue_bytes(path: Path) -> bytes:
+    """The bytes of the catalogue file at *path*, read through the bounded reader (CatalogueError if unusable)."""
     from pipeline.runtime.reading import read_bounded
 
-    path = Path(path)
     try:
-        data = read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue", advice="a catalogue must be a regular .po file")
+        return read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue", advice="a catalogue must be a regular .po file")
     except FileNotFoundError:
         raise CatalogueError(f"{path}: no such catalogue; run `pipeline update` to create it.") from None
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot be read ({exc.strerror}).") from None
-    return parse_catalogue(data, path=path, language=language)
+
+
+def open_catalogue(path: Path, *, language: Language | None = None) -> Catalogue:
+    """Read the catalogue at *path* (header checked against *language* when given)."""
+    path = Path(path)
+    return parse_catalogue(catalogue_bytes(path), path=path, language=language)
 
 
 SHARED_READ_BYTES = 1_000_000  # below this, reading is quicker than starting a second process

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,22 +127,11 @@ class TranslationMemory:
 
     def _set_aside_if_not_a_file(self) -> None:
         """A memory file that is a link, a folder, a hard link or anything but a regular file is never opened through."""
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            path = f"{self.path}{suffix}"
-            try:
-                info = os.lstat(path)
-            except FileNotFoundError:
-                continue
-            if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
-                continue
-            why = (
-                "it is a symbolic link" if stat.S_ISLNK(info.st_mode)
-                else "it is a folder" if stat.S_ISDIR(info.st_mode)
-                else "it has other hard links" if stat.S_ISREG(info.st_mode)
-                else "it is not a regular file"
-            )
-            if suffix:
-                os.unlink(path)  # SQLite's own side files: removing the name never touches what it pointed at
+        from pipeline.runtime.containment import unsafe_database_files
+
+        for name, why, _ in unsafe_database_files(self.path):
+            if name != str(self.path):
+                os.unlink(name)  # SQLite's own side files: removing the name never touches what it pointed at
                 continue
             self._set_aside(why)
 

@@ -59,6 +59,36 @@ def check_contained(path: Path, *, root: Path, what: str, allow_root: bool = Tru
     return absolute
 
 
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")  # a database and SQLite's own side files
+
+
+def unsafe_database_files(path: Path | str) -> list[tuple[str, str, os.stat_result]]:
+    """(name, why, lstat) for each of a SQLite cache's files that must not be opened through.
+
+    A cache file is used only when it is a regular file with one link: a
+    symbolic link, a hard link, a folder or anything else is reported, with
+    why in words, so the caller sets it aside or removes the name (never
+    what it points at).
+    """
+    found = []
+    for suffix in SQLITE_SUFFIXES:
+        name = f"{path}{suffix}"
+        try:
+            info = os.lstat(name)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+            continue
+        why = (
+            "it is a symbolic link" if stat.S_ISLNK(info.st_mode)
+            else "it is a folder" if stat.S_ISDIR(info.st_mode)
+            else "it has other hard links" if stat.S_ISREG(info.st_mode)
+            else "it is not a regular file"
+        )
+        found.append((name, why, info))
+    return found
+
+
 def prepare_cache_folder(folder: Path) -> None:
     """Create the cache folder and its `.gitignore`, never through a link.
 

@@ -59,15 +59,11 @@ def _unlink_unless_plain(path: Path) -> None:
     """Remove the cache's name (never its target) when it, or a side file, is a link, a hard link or not a file."""
     import stat
 
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        name = f"{path}{suffix}"
-        try:
-            info = os.lstat(name)
-        except FileNotFoundError:
-            continue
-        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1 or stat.S_ISDIR(info.st_mode):
-            continue  # a folder cannot be opened: the verb works without its cache
-        os.unlink(name)
+    from pipeline.runtime.containment import unsafe_database_files
+
+    for name, _, info in unsafe_database_files(path):
+        if not stat.S_ISDIR(info.st_mode):  # a folder cannot be opened: the verb works without its cache
+            os.unlink(name)
 
 
 class ResultCache:

@@ -16,9 +16,8 @@ from pipeline import article as article_mod
 from pipeline.article import Article
 from pipeline.bundle import refuse_same_domain
 from pipeline.errors import CatalogueError, SourceError
-from pipeline.gettext.catalogue import Catalogue, fingerprint, open_catalogue, parse_catalogue
+from pipeline.gettext.catalogue import Catalogue, catalogue_bytes, fingerprint, open_catalogue, parse_catalogue
 from pipeline.gettext.languages import Language, language
-from pipeline.runtime.reading import read_bounded
 from pipeline.settings import Settings
 from pipeline.workflow.outcome import Report
 
@@ -137,12 +136,7 @@ class Catalogues:
     def read(self, path: Path, *, language: Language) -> Catalogue:
         """The catalogue at *path*, parsed once for the bytes the file holds now (CatalogueError if unusable)."""
         path = Path(path)
-        try:
-            data = read_bounded(path, kind="catalogue", error=CatalogueError, what="a catalogue", advice="a catalogue must be a regular .po file")
-        except FileNotFoundError:
-            raise CatalogueError(f"{path}: no such catalogue; run `pipeline update` to create it.") from None
-        except OSError as exc:
-            raise CatalogueError(f"{path}: cannot be read ({exc.strerror}).") from None
+        data = catalogue_bytes(path)
         known = self._parsed.get(path)
         if known is not None and known.fingerprint == fingerprint(data):
             return known
