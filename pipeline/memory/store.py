@@ -115,13 +115,13 @@ class TranslationMemory:
             prepare_cache_folder(self.path.parent)
             self._set_aside_if_not_a_file()
             try:
-                return self._open()
+                return self._open_when_free()
             except sqlite3.DatabaseError as exc:
                 if _busy(exc):
                     raise
                 # A cache: damaged, of another schema, or missing a table: set it aside and start again.
                 self._set_aside(str(exc))
-                return self._open()
+                return self._open_when_free()
         except (OSError, sqlite3.Error) as exc:
             raise MemoryStoreError(f"{self.path}: cannot open the translation memory ({exc}); check the folder's permissions.") from None
 
@@ -152,6 +152,22 @@ class TranslationMemory:
         self.notes.append(
             f"{self.path}: the translation memory could not be used ({why}); it was set aside as {aside.name} and rebuilt from the catalogues."
         )
+
+    def _open_when_free(self, *, wait: float = 60.0) -> sqlite3.Connection:
+        """:meth:`_open`, tried again while another process holds the file.
+
+        Two processes creating the same memory at once can meet SQLITE_BUSY
+        where SQLite calls no busy handler (switching a new file to WAL):
+        the connection's own timeout does not cover that, so it is retried here.
+        """
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
